@@ -1,0 +1,28 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+
+def person_staff_required(view):
+    """Only roles that work with persons' files (officers); leaders and admins get 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.works_with_persons:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def platform_admin_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_platform_admin:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

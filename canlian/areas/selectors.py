@@ -1,0 +1,18 @@
+from django.db.models import Q, QuerySet
+
+from canlian.areas.models import Area
+
+
+def area_subtree(areas) -> QuerySet[Area]:
+    """Return the given areas and everything under them."""
+    condition = Q(pk__in=[])
+    for area in areas:
+        condition |= Q(path__startswith=area.path)
+    return Area.objects.filter(condition)
+
+
+def area_choices_for(*, user) -> QuerySet[Area]:
+    """Areas a user may pick in forms and filters: their scope."""
+    from canlian.accounts.scope import scoped_areas
+
+    return scoped_areas(user).order_by("path")

@@ -1,0 +1,56 @@
+"""The page components: one field, one error summary (GOV.UK Design System patterns)."""
+
+from django import template
+from django.forms.widgets import CheckboxInput, RadioSelect
+
+from canlian.common.masking import mask_certificate_number, mask_id_number
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field, width: str = ""):
+    """Label above, hint, error message, then the control described by both."""
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}-hint")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}-error")
+    attrs = {"class": "control" + (f" control--{width}" if width else "")}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["class"] += " control--error"
+    if bound_field.field.required:
+        attrs["aria-required"] = "true"
+    widget = bound_field.field.widget
+    autocomplete = {"name": "name", "phone": "tel", "guardian_phone": "tel", "address": "street-address"}
+    if bound_field.name in autocomplete and not isinstance(widget, CheckboxInput | RadioSelect):
+        attrs["autocomplete"] = autocomplete[bound_field.name]
+    return {"field": bound_field, "control": bound_field.as_widget(attrs=attrs)}
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def error_summary(*forms):
+    """List every error at the top, each linked to its field."""
+    items = []
+    for form in forms:
+        if form is None or not form.errors:
+            continue
+        for error in form.non_field_errors():
+            items.append({"href": "", "text": error})
+        for bound in form:
+            for error in bound.errors:
+                items.append({"href": f"#{bound.auto_id}", "text": f"{bound.label}：{error}"})
+    return {"items": items}
+
+
+@register.filter
+def masked_id(value: str) -> str:
+    return mask_id_number(value or "")
+
+
+@register.filter
+def masked_certificate(value: str) -> str:
+    return mask_certificate_number(value or "")

@@ -1,0 +1,34 @@
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+
+@require_GET
+def healthz(request):
+    """Answer 200 when the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def safe_next(request, fallback: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+@require_POST
+def elder_mode_toggle(request):
+    """Switch elder mode (长者模式) on or off for this browser; works without JavaScript."""
+    response = HttpResponseRedirect(safe_next(request))
+    turn_on = request.COOKIES.get("elder") != "1"
+    response.set_cookie("elder", "1" if turn_on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True)
+    return response

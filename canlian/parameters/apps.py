@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ParametersConfig(AppConfig):
+    name = "canlian.parameters"
+    verbose_name = "政策参数"

@@ -1,0 +1,31 @@
+"""The policy parameters the platform knows, with the Erenhot defaults and their sources (domain.md)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    key: str
+    label: str
+    default: Decimal
+    source: str
+
+
+EARLIEST = date(2000, 1, 1)
+
+SPECS = {
+    spec.key: spec
+    for spec in [
+        ParameterSpec("certificate.validity_years", "残疾人证有效期（年）", Decimal(10), "《残疾人证管理办法》[C]"),
+        ParameterSpec(
+            "certificate.reapply_after_cancel_years", "注销后不得重新申请的期限（年）", Decimal(1),
+            "《残疾人证管理办法》第24条 [C]",
+        ),
+        ParameterSpec("certificate.expiry_notice_days", "证件到期提醒天数", Decimal(90), "本平台默认"),
+        ParameterSpec("household.elder_parent_age", "依老养残：父母年龄下限（岁）", Decimal(60), "规划 [U]"),
+        ParameterSpec("person.working_age_min", "就业年龄段下限（岁）", Decimal(16), "规划 16—59 岁 [C]"),
+        ParameterSpec("person.working_age_max", "就业年龄段上限（岁）", Decimal(59), "规划 16—59 岁 [C]"),
+    ]
+}

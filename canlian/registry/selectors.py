@@ -1,0 +1,227 @@
+"""Reads of the registry, always within the requesting user's area scope."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from canlian.accounts.scope import scoped_areas
+from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
+from canlian.parameters.selectors import parameter_int
+from canlian.registry import rules
+from canlian.registry.choices import CertificateStatus
+from canlian.registry.models import (
+    Assessment,
+    Certificate,
+    Household,
+    HouseholdMember,
+    Person,
+)
+
+
+def person_queryset(*, user) -> QuerySet[Person]:
+    """All persons the user may see: those living in the user's areas. Nothing for other roles."""
+    if not getattr(user, "works_with_persons", False):
+        return Person.objects.none()
+    return Person.objects.filter(residence_area__in=scoped_areas(user))
+
+
+def person_get(*, user, pk: int) -> Person:
+    """One person in the user's scope, or 404 — the same answer as for a person that does not exist."""
+    try:
+        return person_queryset(user=user).select_related("residence_area", "hukou_area").get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _prefix(field_name: str, prefix: str) -> Q:
+    # PostgreSQL answers LIKE 'x%' from a varchar_pattern_ops index; SQLite's LIKE … ESCAPE cannot use an
+    # index, but a range over the binary-collated index can.
+    if connection.vendor == "postgresql":
+        return Q(**{f"{field_name}__startswith": prefix})
+    return Q(**{f"{field_name}__gte": prefix, f"{field_name}__lt": prefix + "\U0010ffff"})
+
+
+@dataclass(frozen=True)
+class PersonFilters:
+    query: str = ""
+    area_id: int | None = None
+    category: int | None = None
+    grade: int | None = None
+    life_status: str = ""
+
+
+def _query_condition(query: str) -> Q | None:
+    """Read what the officer typed: an ID number, a certificate number, a phone, pinyin initials or a name."""
+    text = clean_number(query)
+    if not text:
+        return None
+    if len(text) == 15 and text.isdigit():
+        text = upgrade_legacy_id(text)
+    if len(text) == 18 and text[:17].isdigit():
+        try:
+            return Q(id_number=normalize_id_number(text))
+        except IdNumberError:
+            return Q(id_number=text)
+    if 20 <= len(text) <= 22 and text[:17].isdigit():
+        return Q(pk__in=Certificate.objects.filter(number=text).values("person_id"))
+    if text.isdigit():
+        return Q(phone=text) | Q(guardian_phone=text) if len(text) >= 7 else _prefix("phone", text)
+    if text.isascii() and text.isalpha():
+        return _prefix("name_initials", text.lower())
+    return _prefix("name", " ".join(str(query).split()))
+
+
+def person_search(*, user, filters: PersonFilters, on: date | None = None) -> QuerySet[Person]:
+    """Search persons in scope by number, name, initials or phone, filtered by area, category, grade, status."""
+    persons = person_queryset(user=user)
+    condition = _query_condition(filters.query)
+    if condition is not None:
+        persons = persons.filter(condition)
+    if filters.area_id:
+        area = scoped_areas(user).filter(pk=filters.area_id).first()
+        persons = persons.filter(residence_area__path__startswith=area.path) if area else persons.none()
+    if filters.life_status:
+        persons = persons.filter(life_status=filters.life_status)
+    if filters.category or filters.grade:
+        certificates = Certificate.objects.filter(status=CertificateStatus.VALID)
+        if filters.category:
+            certificates = certificates.filter(category=filters.category)
+        if filters.grade:
+            certificates = certificates.filter(grade=filters.grade)
+        persons = persons.filter(pk__in=certificates.values("person_id"))
+    return persons.select_related("residence_area").prefetch_related(
+        Prefetch("certificates", queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
+                 to_attr="valid_certificates")
+    ).order_by("name", "pk")
+
+
+def certificate_current(person: Person) -> Certificate | None:
+    """The card that speaks for the person now: the valid one, else the latest of any status."""
+    certificates = person.certificates.prefetch_related("components").order_by("-status_since", "-pk")
+    return certificates.filter(status=CertificateStatus.VALID).first() or certificates.first()
+
+
+def certificates_expiring(*, user, on: date) -> QuerySet[Certificate]:
+    """Valid cards whose validity ends within the notice period (到期换证工作清单)."""
+    days = parameter_int("certificate.expiry_notice_days", on=on)
+    return (
+        Certificate.objects.filter(
+            person__in=person_queryset(user=user), status=CertificateStatus.VALID,
+            valid_until__gte=on, valid_until__lte=on + timedelta(days=days),
+        )
+        .select_related("person", "person__residence_area")
+        .order_by("valid_until", "pk")
+    )
+
+
+def household_facts(*, person: Person, on: date):
+    """The person's household, its members and the flags derived from them (一户多残, 依老养残)."""
+    membership = HouseholdMember.objects.select_related("household").filter(person=person).first()
+    if membership is None:
+        return None, [], None
+    members = list(membership.household.members.select_related("person").order_by("pk"))
+    facts = [
+        rules.MemberFacts(relation=m.relation, birth_date=m.person.birth_date if m.person_id else m.birth_date,
+                          disabled=m.person_id is not None)
+        for m in members
+    ]
+    flags = rules.household_flags(facts, on=on,
+                                  elder_parent_age=parameter_int("household.elder_parent_age", on=on))
+    return membership.household, members, flags
+
+
+def assessments_of(person: Person) -> QuerySet[Assessment]:
+    return person.assessments.prefetch_related("findings").select_related("recorded_by")
+
+
+# --- the person's timeline (一人一档时间线) ---------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    who: str
+    title: str
+    reason: str = ""
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user",
+         "history_user_id", "created_at", "updated_at", "name_initials", "id", "path"}
+
+
+def _value_label(record, field_obj) -> str:
+    value = getattr(record, field_obj.attname)
+    if value is None or value == "":
+        return "—"
+    if field_obj.choices:
+        return str(dict(field_obj.flatchoices).get(value, value))
+    if field_obj.is_relation:
+        related = getattr(record, field_obj.name, None)
+        return str(related) if related is not None else str(value)
+    if field_obj.name == "id_number":
+        from canlian.common.masking import mask_id_number
+
+        return mask_id_number(str(value))
+    return str(value)
+
+
+def _entries_for(records, title_for) -> list[TimelineEntry]:
+    entries = []
+    previous_by_object = {}
+    for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
+        object_id = record.id
+        previous = previous_by_object.get(object_id)
+        changes = []
+        if previous is not None:
+            for field_obj in record.instance_type._meta.concrete_fields:
+                if field_obj.name in _SKIP:
+                    continue
+                before, after = _value_label(previous, field_obj), _value_label(record, field_obj)
+                if before != after:
+                    changes.append((str(field_obj.verbose_name), before, after))
+        previous_by_object[object_id] = record
+        if previous is not None and not changes and record.history_type == "~":
+            continue
+        user = record.history_user
+        entries.append(TimelineEntry(
+            at=record.history_date, who=str(user) if user else "系统",
+            title=title_for(record), reason=record.history_change_reason or "", changes=changes,
+        ))
+    return entries
+
+
+def person_timeline(person: Person) -> list[TimelineEntry]:
+    """Everything that happened to a person, newest first: details, certificates, household, assessments."""
+    from django.utils.translation import gettext as _
+
+    entries = _entries_for(
+        Person.history.filter(id=person.pk).select_related("history_user", "residence_area", "hukou_area"),
+        lambda r: _("登记信息") if r.history_type == "+" else _("信息变更"),
+    )
+    entries += _entries_for(
+        Certificate.history.filter(person_id=person.pk).select_related("history_user"),
+        lambda r: (_("残疾人证 %(n)s") % {"n": r.number[:6] + "********" + r.number[14:]}),
+    )
+    membership_ids = list(HouseholdMember.history.filter(person_id=person.pk).values_list("household_id", flat=True))
+    if membership_ids:
+        entries += _entries_for(
+            HouseholdMember.history.filter(household_id__in=membership_ids).select_related("history_user",
+                                                                                              "person"),
+            lambda r: _("家庭成员：%(n)s") % {"n": r.person.name if r.person_id else r.name},
+        )
+        entries += _entries_for(
+            Household.history.filter(id__in=membership_ids).select_related("history_user"),
+            lambda r: _("家庭信息"),
+        )
+    for assessment in assessments_of(person):
+        findings = "、".join(f"{f.get_category_display()}{f.get_grade_display()}" for f in assessment.findings.all())
+        entries.append(TimelineEntry(
+            at=assessment.recorded_at, who=str(assessment.recorded_by or "系统"),
+            title=_("残疾评定（%(d)s，%(inst)s）") % {"d": assessment.assessed_on, "inst": assessment.institution},
+            reason=findings,
+        ))
+    return sorted(entries, key=lambda e: e.at, reverse=True)

@@ -1,0 +1,332 @@
+"""Staff pages of the registry: parse, call a selector or service, render."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from canlian.accounts.decorators import person_staff_required
+from canlian.accounts.scope import scoped_areas
+from canlian.audit.models import AccessLog
+from canlian.audit.services import access_log_record
+from canlian.common.forms import attach_errors
+from canlian.common.masking import mask_id_number
+from canlian.registry import selectors, services
+from canlian.registry.choices import Category, CertificateStatus, LifeStatus
+from canlian.registry.forms import (
+    AssessmentForm,
+    CertificateActionForm,
+    CertificateIssueForm,
+    CertificateRegradeForm,
+    HouseholdIncomeForm,
+    HouseholdMemberForm,
+    LifeStatusForm,
+    PersonEditForm,
+    PersonForm,
+    RevealIdForm,
+    SearchForm,
+)
+from canlian.registry.models import Certificate, Person
+from canlian.registry.rules import Finding, washington_group_identified
+
+
+def workbench(request):
+    """The home page: each role's worklists (工作台)."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    today = timezone.localdate()
+    context = {"today": today}
+    if request.user.works_with_persons:
+        persons = selectors.person_queryset(user=request.user)
+        context["expiring"] = selectors.certificates_expiring(user=request.user, on=today)[:10]
+        context["expiring_count"] = selectors.certificates_expiring(user=request.user, on=today).count()
+        context["active_count"] = persons.filter(life_status=LifeStatus.ACTIVE).count()
+    elif request.user.role == "federation_leader":
+        context["summary"] = _leader_summary(request.user, today)
+    return render(request, "registry/workbench.html", context)
+
+
+def _leader_summary(user, today):
+    """Aggregates only, for leaders: counts by category and grade in the user's areas."""
+    certificates = Certificate.objects.filter(
+        person__residence_area__in=scoped_areas(user), person__life_status=LifeStatus.ACTIVE,
+        status=CertificateStatus.VALID,
+    )
+    rows = {row["category"]: row for row in certificates.values("category").annotate(
+        total=Count("pk"), severe=Count("pk", filter=Q(grade__lte=2)))}
+    return [
+        {"label": category.label, "total": rows.get(category.value, {}).get("total", 0),
+         "severe": rows.get(category.value, {}).get("severe", 0)}
+        for category in Category
+    ]
+
+
+@person_staff_required
+def person_search(request):
+    areas = scoped_areas(request.user).order_by("path")
+    form = SearchForm(request.GET or None, areas=areas)
+    page = None
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.PersonFilters(
+            query=data["q"], area_id=data["area"].pk if data["area"] else None, category=data["category"],
+            grade=data["grade"], life_status=data["status"],
+        )
+        results = selectors.person_search(user=request.user, filters=filters)
+        page = Paginator(results, 25).get_page(request.GET.get("page"))
+        if data["q"]:
+            access_log_record(request=request, action=AccessLog.Action.SEARCH, detail=data["q"][:4] + "…")
+    return render(request, "registry/person_search.html", {"form": form, "page": page})
+
+
+def _person_form_initial(person: Person) -> dict:
+    return {
+        "id_number": person.id_number, "name": person.name, "ethnicity": person.ethnicity,
+        "hukou_type": person.hukou_type, "hukou_area": person.hukou_area_id,
+        "residence_area": person.residence_area_id, "address": person.address, "phone": person.phone,
+        "marital_status": person.marital_status, "education_level": person.education_level,
+        "guardian_name": person.guardian_name, "guardian_relation": person.guardian_relation,
+        "guardian_phone": person.guardian_phone,
+    }
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    areas = scoped_areas(request.user).order_by("path")
+    form = PersonForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已登记 %(name)s。") % {"name": person.name})
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "creating": True})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    areas = scoped_areas(request.user).order_by("path")
+    form = PersonEditForm(request.POST or None, areas=areas, initial=_person_form_initial(person))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        try:
+            services.person_update(person=person, by=request.user, reason=reason, **data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            access_log_record(request=request, action=AccessLog.Action.EDIT, person=person, detail=_("修改信息"))
+            messages.success(request, _("已保存。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/person_form.html", {"form": form, "person": person, "creating": False})
+
+
+def _person_file_context(request, person: Person, *, full_id: bool = False) -> dict:
+    today = timezone.localdate()
+    household, members, flags = selectors.household_facts(person=person, on=today)
+    assessments = list(selectors.assessments_of(person))
+    return {
+        "person": person,
+        "shown_id": person.id_number if full_id else mask_id_number(person.id_number),
+        "full_id": full_id,
+        "age": person.age_on(today),
+        "today": today,
+        "certificate": selectors.certificate_current(person),
+        "certificates": person.certificates.order_by("-issued_on", "-pk"),
+        "assessments": [(a, washington_group_identified(a.wg_answers)) for a in assessments],
+        "household": household,
+        "members": members,
+        "flags": flags,
+        "timeline": selectors.person_timeline(person),
+    }
+
+
+@person_staff_required
+def person_detail(request, pk: int):
+    """The person file (一人一档). Every view is logged."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    access_log_record(request=request, action=AccessLog.Action.VIEW, person=person)
+    return render(request, "registry/person_detail.html", _person_file_context(request, person))
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def person_reveal_id(request, pk: int):
+    """Show the full ID number once, after the officer gives a reason (logged)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = RevealIdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        access_log_record(request=request, action=AccessLog.Action.REVEAL_ID, person=person,
+                          reason=form.cleaned_data["reason"])
+        return render(request, "registry/person_detail.html", _person_file_context(request, person, full_id=True))
+    return render(request, "registry/reveal_id.html", {"form": form, "person": person})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def person_life_status(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = LifeStatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_change_life_status(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("人员状态已更新。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": person, "title": _("变更人员状态"), "submit": _("保存状态")})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def assessment_create(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = AssessmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        findings = [Finding(c.value, int(data[f"grade_{c.value}"])) for c in Category
+                    if c != Category.MULTIPLE and data.get(f"grade_{c.value}")]
+        wg = {name: data[name] for name in ("wg_seeing", "wg_hearing", "wg_walking", "wg_remembering",
+                                            "wg_self_care", "wg_communicating")}
+        try:
+            services.assessment_record(person=person, by=request.user, assessed_on=data["assessed_on"],
+                                       institution=data["institution"], findings=findings, wg_answers=wg)
+        except ValidationError as error:
+            attach_errors(form, error, field_map={"findings": "grade_1"})
+        else:
+            messages.success(request, _("评定已录入。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/assessment_form.html", {"form": form, "person": person})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_issue(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = CertificateIssueForm(request.POST or None, assessments=selectors.assessments_of(person),
+                                initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            certificate = services.certificate_issue(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已发证：%(n)s") % {"n": certificate.number[:6] + "…" + certificate.number[14:]})
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": person, "title": _("发放残疾人证"), "submit": _("发证")})
+
+
+_ACTIONS = {
+    "renew": (_("换证"), services.certificate_renew, False),
+    "reissue": (_("补发"), services.certificate_reissue, True),
+    "freeze": (_("冻结"), services.certificate_freeze, True),
+    "unfreeze": (_("解冻"), services.certificate_unfreeze, True),
+    "cancel": (_("注销"), services.certificate_cancel, True),
+}
+
+
+def _certificate_in_scope(request, pk: int) -> Certificate:
+    certificate = get_object_or_404(Certificate.objects.select_related("person"), pk=pk)
+    selectors.person_get(user=request.user, pk=certificate.person_id)  # 404 outside the user's areas
+    return certificate
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_action(request, pk: int, action: str):
+    """Renew, reissue, freeze, unfreeze or cancel a certificate."""
+    if action not in _ACTIONS:
+        raise Http404
+    label, service, needs_reason = _ACTIONS[action]
+    certificate = _certificate_in_scope(request, pk)
+    form = CertificateActionForm(request.POST or None, initial={"on": timezone.localdate()})
+    if not needs_reason:
+        del form.fields["reason"]
+    else:
+        form.fields["reason"].required = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(certificate=certificate, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已办理%(a)s。") % {"a": label})
+            return redirect("registry:person_detail", pk=certificate.person_id)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": certificate.person, "certificate": certificate,
+        "title": _("%(a)s残疾人证") % {"a": label}, "submit": label})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_regrade(request, pk: int):
+    certificate = _certificate_in_scope(request, pk)
+    form = CertificateRegradeForm(request.POST or None, assessments=selectors.assessments_of(certificate.person),
+                                  initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_regrade(certificate=certificate, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已办理等级变更并换发新证。"))
+            return redirect("registry:person_detail", pk=certificate.person_id)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": certificate.person, "certificate": certificate,
+        "title": _("残疾类别/等级变更"), "submit": _("变更并换发新证")})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk: int):
+    """Open the person's household, add members, record its income."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    household, members, flags = selectors.household_facts(person=person, on=timezone.localdate())
+    member_form = HouseholdMemberForm(request.POST if request.POST.get("form") == "member" else None,
+                                      prefix="member")
+    income_form = HouseholdIncomeForm(
+        request.POST if request.POST.get("form") == "income" else None, prefix="income",
+        initial={"per_capita_income": household.per_capita_income if household else None,
+                 "income_year": (household.income_year if household else None) or timezone.localdate().year - 1},
+    )
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "create" and household is None:
+                services.household_create(by=request.user, head=person)
+                return redirect("registry:household_edit", pk=person.pk)
+            if household is not None and member_form.is_bound and member_form.is_valid():
+                services.household_add_member(household=household, by=request.user, **member_form.cleaned_data)
+                messages.success(request, _("已添加家庭成员。"))
+                return redirect("registry:household_edit", pk=person.pk)
+            if household is not None and income_form.is_bound and income_form.is_valid():
+                services.household_update_income(household=household, by=request.user, **income_form.cleaned_data)
+                messages.success(request, _("已更新家庭收入。"))
+                return redirect("registry:household_edit", pk=person.pk)
+        except ValidationError as error:
+            attach_errors(member_form if member_form.is_bound else income_form, error)
+    return render(request, "registry/household_form.html", {
+        "person": person, "household": household, "members": members, "flags": flags,
+        "member_form": member_form, "income_form": income_form,
+        "has_errors": bool(member_form.errors or income_form.errors),
+    })
+
+
+@person_staff_required
+def certificates_expiring(request):
+    """Worklist: valid cards expiring within the notice period (到期换证)."""
+    today = timezone.localdate()
+    page = Paginator(selectors.certificates_expiring(user=request.user, on=today), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/certificates_expiring.html", {"page": page, "today": today})

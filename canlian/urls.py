@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from canlian.audit.views import access_log
+from canlian.common.views import elder_mode_toggle, healthz
+from canlian.registry.views import workbench
+
+admin.site.site_header = "残联综合服务平台 · 管理"
+admin.site.site_title = "残联综合服务平台"
+
+urlpatterns = [
+    path("", workbench, name="workbench"),
+    path("healthz", healthz, name="healthz"),
+    path("elder-mode/", elder_mode_toggle, name="elder_mode"),
+    path("accounts/", include("canlian.accounts.urls")),
+    path("audit/", access_log, name="access_log"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("canlian.registry.urls")),
+]
