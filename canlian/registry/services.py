@@ -395,7 +395,7 @@ def certificate_issue(*, person: Person, assessment: Assessment, by, on: date) -
 @transaction.atomic
 def certificate_register(*, person: Person, by, number: str, category: int, grade: int, issued_on: date,
                          valid_until: date | None = None, components: list[rules.Finding] = (),
-                         status: str = CertificateStatus.VALID) -> Certificate:
+                         status: str = CertificateStatus.VALID, assessment: Assessment | None = None) -> Certificate:
     """Enter a certificate issued before the platform (存量证件录入); its number must agree with the holder."""
     number = clean_number(number)
     problems = rules.certificate_number_problems(number=number, id_number=person.id_number,
@@ -411,6 +411,7 @@ def certificate_register(*, person: Person, by, number: str, category: int, grad
         number=number, person=person, category=category, grade=grade,
         reissue_count=int(number[21:] or 0) if len(number) > 20 else 0, issued_on=issued_on,
         valid_until=valid_until or rules.add_years(issued_on, years), status=status, status_since=issued_on,
+        assessment=assessment,
     )
     _save_certificate(certificate, by=by, reason=_("存量证件录入"))
     CertificateComponent.objects.bulk_create(

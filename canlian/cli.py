@@ -1,0 +1,40 @@
+"""The `canlian` command: Django's manage.py plus `demo` and `serve`."""
+
+import os
+import sys
+
+
+def _django(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["canlian", *argv])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canlian.settings")
+    command = argv[0] if argv else "help"
+    if command == "demo":
+        # 演示环境：迁移数据库并载入二连浩特演示数据（可重复执行）
+        _django(["migrate", "--noinput", "-v", "0"])
+        _django(["load_demo"])
+    elif command == "serve":
+        _serve(argv[1:])
+    else:
+        _django(argv)
+
+
+def _serve(argv: list[str]) -> None:
+    """Serve with gunicorn and WhiteNoise, as in production."""
+    bind = os.environ.get("CANLIAN_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("WEB_CONCURRENCY", "3")
+    _django(["collectstatic", "--noinput", "-v", "0"])
+    print(f"残联综合服务平台 正在运行： http://{bind}/   (Ctrl+C 停止)", flush=True)
+    os.execvp(sys.executable, [  # noqa: S606 — replaces this process with gunicorn
+        sys.executable, "-m", "gunicorn", "canlian.wsgi:application", "--bind", bind, "--workers", workers,
+        "--access-logfile", "-", *argv,
+    ])
+
+
+if __name__ == "__main__":
+    main()

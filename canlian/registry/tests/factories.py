@@ -1,0 +1,54 @@
+"""Builders for tests: real rows made through the real services."""
+
+from datetime import date
+
+from stdnum.cn import ric
+
+from canlian.accounts.models import Role, User
+from canlian.areas.models import Area
+from canlian.areas.services import area_create
+from canlian.registry import rules, services
+from canlian.registry.models import Person
+
+
+def make_id(birth: date = date(1980, 1, 1), sequence: int = 11, area: str = "152501") -> str:
+    """A valid 18-character ID number (odd sequence = male)."""
+    body = f"{area}{birth:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def make_areas() -> dict[str, Area]:
+    """Erenhot with two communities and the sumu with one gacha."""
+    city = area_create(code="152501000000", name="二连浩特市", level=Area.Level.COUNTY)
+    sumu = area_create(code="152501200000", name="格日勒敖都苏木", level=Area.Level.TOWNSHIP, parent=city)
+    return {
+        "city": city,
+        "beijiang": area_create(code="152501001001", name="北疆社区", level=Area.Level.VILLAGE, parent=city),
+        "dongcheng": area_create(code="152501001002", name="东城社区", level=Area.Level.VILLAGE, parent=city),
+        "sumu": sumu,
+        "gacha": area_create(code="152501200200", name="第一嘎查", level=Area.Level.VILLAGE, parent=sumu),
+    }
+
+
+def make_user(username: str, role: str = Role.COMMUNITY_OFFICER, areas: list[Area] = ()) -> User:
+    user = User.objects.create_user(username=username, password="Correct-horse-9", role=role,
+                                    display_name=username)
+    user.areas.set(areas)
+    return user
+
+
+def make_person(*, by: User, area: Area, name: str = "张三丰", birth: date = date(1980, 1, 1), sequence: int = 11,
+                **values) -> Person:
+    return services.person_create(
+        by=by, id_number=make_id(birth, sequence), name=name, ethnicity=values.pop("ethnicity", "01"),
+        hukou_type=values.pop("hukou_type", "urban"), hukou_area=area, residence_area=area, **values,
+    )
+
+
+def make_certificate(*, person: Person, by: User, category: int = 4, grade: int = 2,
+                     on: date = date(2020, 5, 1), findings: list[rules.Finding] | None = None):
+    assessment = services.assessment_record(
+        person=person, by=by, assessed_on=on, institution="二连浩特市残疾评定机构",
+        findings=findings or [rules.Finding(category, grade)],
+    )
+    return services.certificate_issue(person=person, assessment=assessment, by=by, on=on)
