@@ -115,6 +115,24 @@ class CertificateIssueForm(forms.Form):
         )
 
 
+class CertificateRegisterForm(forms.Form):
+    """An existing card issued before the platform (存量证件): its number must agree with the holder."""
+
+    number = forms.CharField(label=_("残疾人证号"), max_length=40,
+                             help_text=_("20位：身份证号 + 类别 + 等级；补发的证另有 B1、B2 等后缀"))
+    category = forms.TypedChoiceField(label=_("残疾类别"), choices=[("", "——"), *Category.choices], coerce=int)
+    grade = forms.TypedChoiceField(label=_("残疾等级"), choices=[("", "——"), *Grade.choices], coerce=int)
+    issued_on = forms.DateField(label=_("发证日期"), widget=DateInput())
+    valid_until = forms.DateField(label=_("有效期至"), widget=DateInput(), required=False,
+                                  help_text=_("不填则按发证日期加有效期年限计算"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("issued_on") and data.get("valid_until") and data["valid_until"] <= data["issued_on"]:
+            self.add_error("valid_until", _("有效期至应晚于发证日期。"))
+        return data
+
+
 class CertificateActionForm(forms.Form):
     on = forms.DateField(label=_("办理日期"), widget=DateInput())
     reason = forms.CharField(label=_("原因"), max_length=200, required=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("persons/<int:pk>/status/", views.person_life_status, name="person_life_status"),
     path("persons/<int:pk>/assessments/new/", views.assessment_create, name="assessment_create"),
     path("persons/<int:pk>/certificates/issue/", views.certificate_issue, name="certificate_issue"),
+    path("persons/<int:pk>/certificates/register/", views.certificate_register, name="certificate_register"),
     path("persons/<int:pk>/household/", views.household_edit, name="household_edit"),
     path("certificates/expiring/", views.certificates_expiring, name="certificates_expiring"),
     path("certificates/<int:pk>/regrade/", views.certificate_regrade, name="certificate_regrade"),

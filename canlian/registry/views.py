@@ -22,6 +22,7 @@ from canlian.registry.forms import (
     AssessmentForm,
     CertificateActionForm,
     CertificateIssueForm,
+    CertificateRegisterForm,
     CertificateRegradeForm,
     HouseholdIncomeForm,
     HouseholdMemberForm,
@@ -227,6 +228,24 @@ def certificate_issue(request, pk: int):
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": person, "title": _("发放残疾人证"), "submit": _("发证")})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_register(request, pk: int):
+    """Enter a card issued before the platform (存量证件录入)."""
+    person = selectors.person_get(user=request.user, pk=pk)
+    form = CertificateRegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_register(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("已录入残疾人证。"))
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": person, "title": _("录入已有残疾人证"), "submit": _("录入")})
 
 
 _ACTIONS = {
