@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from canlian.common.env import env_bool, env_int, env_list, env_str
 
@@ -185,4 +184,3 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Shown in the page header; a federation sets its own name.
 CANLIAN_FEDERATION_NAME = env_str("CANLIAN_FEDERATION_NAME", "二连浩特市残疾人联合会")
-CANLIAN_FEDERATION_NAME_LABEL = _("残联综合服务平台")

@@ -53,7 +53,8 @@ def normalize_id_number(raw: str, *, today: date | None = None) -> str:
         )
     try:
         ric.get_birth_place(number)
-    except stdnum_errors.ValidationError:
+    except (stdnum_errors.ValidationError, KeyError):
+        # KeyError: stdnum knows the province (e.g. 1525xx) but no county under it.
         raise IdNumberError(_("身份证号前6位 %(code)s 不是有效的行政区划代码。") % {"code": number[:6]}) from None
     return number
 

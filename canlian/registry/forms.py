@@ -62,6 +62,14 @@ class PersonEditForm(PersonForm):
     reason = forms.CharField(label=_("修改原因"), max_length=200, required=False,
                              help_text=_("例如：户口本信息更正、电话变更"))
 
+    def __init__(self, *args, masked_id: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The full number is never pre-filled: it is shown masked and typed only to correct it.
+        self.fields["id_number"].required = False
+        self.fields["id_number"].label = _("更正身份证号")
+        self.fields["id_number"].help_text = _("现号码 %(id)s。只有需要更正时才填写新的号码，留空则不变。") % {
+            "id": masked_id}
+
 
 class RevealIdForm(forms.Form):
     reason = forms.CharField(label=_("查看完整身份证号的事由"), max_length=300,

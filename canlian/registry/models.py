@@ -176,7 +176,7 @@ class AssessmentFinding(models.Model):
 class Certificate(models.Model):
     """A disability certificate (第二代残疾人证): number = ID + category + grade [+ Bn]."""
 
-    number = models.CharField(_("残疾人证号"), max_length=22, db_index=True)
+    number = models.CharField(_("残疾人证号"), max_length=24, db_index=True)
     person = models.ForeignKey(Person, verbose_name=_("持证人"), on_delete=models.PROTECT,
                                related_name="certificates")
     category = models.PositiveSmallIntegerField(_("残疾类别"), choices=Category.choices)

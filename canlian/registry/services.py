@@ -194,6 +194,8 @@ def person_update(*, person: Person, by, reason: str = "", **values) -> Person:
 @transaction.atomic
 def person_change_life_status(*, person: Person, by, status: str, since: date, reason: str) -> Person:
     """Record a death, move away, cancellation or return (人员状态变更) from a date, with the reason."""
+    # Check against the locked row, not the caller's copy: it may be stale (a second change, a second officer).
+    person = Person.objects.select_for_update().get(pk=person.pk)
     errors = {}
     if status not in LifeStatus.values:
         errors["status"] = [_("请选择人员状态。")]
@@ -210,7 +212,6 @@ def person_change_life_status(*, person: Person, by, status: str, since: date, r
         errors["status"] = [_("人员状态已经是“%(s)s”。") % {"s": LifeStatus(status).label}]
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.select_for_update().get(pk=person.pk)
     old = person.life_status
     person.life_status, person.life_status_since, person.life_status_reason = status, since, reason
     _stamp(person, by=by, reason=_("人员状态：%(old)s → %(new)s") % {
@@ -379,7 +380,9 @@ def certificate_issue(*, person: Person, assessment: Assessment, by, on: date) -
     findings = _findings_of(assessment)
     decision = rules.certificate_issue_decision(
         life_status=person.life_status,
-        holds_valid_certificate=person.certificates.filter(status=CertificateStatus.VALID).exists(),
+        # A frozen card is still the person's one card (一人一证): unfreeze or cancel it first.
+        holds_valid_certificate=person.certificates.filter(
+            status__in=[CertificateStatus.VALID, CertificateStatus.FROZEN]).exists(),
         last_cancelled_on=last_cancelled, has_findings=bool(findings), on=on,
         reapply_after_years=parameter_int("certificate.reapply_after_cancel_years", on=on),
     )

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from canlian.accounts.decorators import person_staff_required
@@ -85,9 +86,20 @@ def person_search(request):
     return render(request, "registry/person_search.html", {"form": form, "page": page})
 
 
+def _person_in_scope(request, pk: int) -> Person:
+    """The person if in the user's areas; otherwise 404, and an attempt on a real file is logged (越权访问)."""
+    try:
+        return selectors.person_get(user=request.user, pk=pk)
+    except Http404:
+        if Person.objects.filter(pk=pk).exists():
+            access_log_record(request=request, action=AccessLog.Action.DENIED, person_id=pk,
+                              detail=request.path[:300])
+        raise
+
+
 def _person_form_initial(person: Person) -> dict:
     return {
-        "id_number": person.id_number, "name": person.name, "ethnicity": person.ethnicity,
+        "name": person.name, "ethnicity": person.ethnicity,
         "hukou_type": person.hukou_type, "hukou_area": person.hukou_area_id,
         "residence_area": person.residence_area_id, "address": person.address, "phone": person.phone,
         "marital_status": person.marital_status, "education_level": person.education_level,
@@ -115,12 +127,15 @@ def person_create(request):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     areas = scoped_areas(request.user).order_by("path")
-    form = PersonEditForm(request.POST or None, areas=areas, initial=_person_form_initial(person))
+    form = PersonEditForm(request.POST or None, areas=areas, initial=_person_form_initial(person),
+                          masked_id=mask_id_number(person.id_number))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = data.pop("reason")
+        if not data["id_number"]:
+            del data["id_number"]
         try:
             services.person_update(person=person, by=request.user, reason=reason, **data)
         except ValidationError as error:
@@ -155,7 +170,7 @@ def _person_file_context(request, person: Person, *, full_id: bool = False) -> d
 @person_staff_required
 def person_detail(request, pk: int):
     """The person file (一人一档). Every view is logged."""
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     access_log_record(request=request, action=AccessLog.Action.VIEW, person=person)
     return render(request, "registry/person_detail.html", _person_file_context(request, person))
 
@@ -164,7 +179,7 @@ def person_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_reveal_id(request, pk: int):
     """Show the full ID number once, after the officer gives a reason (logged)."""
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     form = RevealIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         access_log_record(request=request, action=AccessLog.Action.REVEAL_ID, person=person,
@@ -176,7 +191,7 @@ def person_reveal_id(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def person_life_status(request, pk: int):
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     form = LifeStatusForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -193,7 +208,7 @@ def person_life_status(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, pk: int):
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -215,7 +230,7 @@ def assessment_create(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def certificate_issue(request, pk: int):
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     form = CertificateIssueForm(request.POST or None, assessments=selectors.assessments_of(person),
                                 initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -234,7 +249,7 @@ def certificate_issue(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def certificate_register(request, pk: int):
     """Enter a card issued before the platform (存量证件录入)."""
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     form = CertificateRegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -249,17 +264,17 @@ def certificate_register(request, pk: int):
 
 
 _ACTIONS = {
-    "renew": (_("换证"), services.certificate_renew, False),
-    "reissue": (_("补发"), services.certificate_reissue, True),
-    "freeze": (_("冻结"), services.certificate_freeze, True),
-    "unfreeze": (_("解冻"), services.certificate_unfreeze, True),
-    "cancel": (_("注销"), services.certificate_cancel, True),
+    "renew": (pgettext_lazy("certificate action", "换证"), services.certificate_renew, False),
+    "reissue": (pgettext_lazy("certificate action", "补发"), services.certificate_reissue, True),
+    "freeze": (pgettext_lazy("certificate action", "冻结"), services.certificate_freeze, True),
+    "unfreeze": (pgettext_lazy("certificate action", "解冻"), services.certificate_unfreeze, True),
+    "cancel": (pgettext_lazy("certificate action", "注销"), services.certificate_cancel, True),
 }
 
 
 def _certificate_in_scope(request, pk: int) -> Certificate:
     certificate = get_object_or_404(Certificate.objects.select_related("person"), pk=pk)
-    selectors.person_get(user=request.user, pk=certificate.person_id)  # 404 outside the user's areas
+    _person_in_scope(request, certificate.person_id)
     return certificate
 
 
@@ -312,7 +327,7 @@ def certificate_regrade(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def household_edit(request, pk: int):
     """Open the person's household, add members, record its income."""
-    person = selectors.person_get(user=request.user, pk=pk)
+    person = _person_in_scope(request, pk)
     household, members, flags = selectors.household_facts(person=person, on=timezone.localdate())
     member_form = HouseholdMemberForm(request.POST if request.POST.get("form") == "member" else None,
                                       prefix="member")

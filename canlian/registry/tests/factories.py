@@ -1,7 +1,9 @@
 """Builders for tests: real rows made through the real services."""
 
+import functools
 from datetime import date
 
+from django.contrib.auth.hashers import make_password
 from stdnum.cn import ric
 
 from canlian.accounts.models import Role, User
@@ -30,9 +32,19 @@ def make_areas() -> dict[str, Area]:
     }
 
 
+PASSWORD = "Correct-horse-9"
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per run, not once per user.
+    return make_password(PASSWORD)
+
+
 def make_user(username: str, role: str = Role.COMMUNITY_OFFICER, areas: list[Area] = ()) -> User:
-    user = User.objects.create_user(username=username, password="Correct-horse-9", role=role,
-                                    display_name=username)
+    user = User.objects.create_user(username=username, password=None, role=role, display_name=username)
+    user.password = _password_hash()
+    user.save(update_fields=["password"])
     user.areas.set(areas)
     return user
 
@@ -52,3 +64,12 @@ def make_certificate(*, person: Person, by: User, category: int = 4, grade: int 
         findings=findings or [rules.Finding(category, grade)],
     )
     return services.certificate_issue(person=person, assessment=assessment, by=by, on=on)
+
+
+def make_assessment(*, person: Person, by: User, on: date = date(2020, 5, 1),
+                    findings: list[rules.Finding] | None = None, **wg_answers):
+    """An assessment (残疾评定) with its findings, physical grade 2 unless told."""
+    return services.assessment_record(
+        person=person, by=by, assessed_on=on, institution="二连浩特市残疾评定机构",
+        findings=findings or [rules.Finding(4, 2)], wg_answers=wg_answers or None,
+    )
