@@ -34,8 +34,9 @@ bench: install
 	$(BIN)/python bench/run.py
 
 messages: install
-	cd canlian && ../$(BIN)/canlian makemessages -l en --ignore 'tests/*'
-	$(BIN)/canlian compilemessages
+	$(BIN)/canlian makemessages -l en --no-obsolete --ignore '.venv/*' --ignore 'tests/*' --ignore '*/tests/*' \
+		--ignore 'bench/*' --ignore 'var/*'
+	$(BIN)/canlian compilemessages --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,5 +1,6 @@
 """Settings for 残联综合服务平台, every value read from the environment."""
 
+import os
 import secrets
 from pathlib import Path
 
@@ -101,6 +102,8 @@ else:
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
                 "transaction_mode": "IMMEDIATE",
             },
+            # Tests use a file too, so they meet the same WAL locking as production, not shared-cache memory.
+            "TEST": {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
