@@ -4,14 +4,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from canlian.accounts.scope import scoped_areas
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import rules
-from canlian.registry.choices import CertificateStatus
+from canlian.registry.choices import Category, CertificateStatus, LifeStatus
 from canlian.registry.models import (
     Assessment,
     Certificate,
@@ -115,6 +115,21 @@ def certificates_expiring(*, user, on: date) -> QuerySet[Certificate]:
         .select_related("person", "person__residence_area")
         .order_by("valid_until", "pk")
     )
+
+
+def certificate_summary_by_category(*, user) -> list[dict]:
+    """Aggregates only (for leaders): valid cards of active persons in the user's areas, by category."""
+    certificates = Certificate.objects.filter(
+        person__residence_area__in=scoped_areas(user), person__life_status=LifeStatus.ACTIVE,
+        status=CertificateStatus.VALID,
+    )
+    rows = {row["category"]: row for row in certificates.values("category").annotate(
+        total=Count("pk"), severe=Count("pk", filter=Q(grade__lte=2)))}
+    return [
+        {"label": category.label, "total": rows.get(category.value, {}).get("total", 0),
+         "severe": rows.get(category.value, {}).get("severe", 0)}
+        for category in Category
+    ]
 
 
 def household_facts(*, person: Person, on: date):

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,13 +11,14 @@ from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from canlian.accounts.decorators import person_staff_required
+from canlian.accounts.models import Role
 from canlian.accounts.scope import scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
 from canlian.common.masking import mask_id_number
 from canlian.registry import selectors, services
-from canlian.registry.choices import Category, CertificateStatus, LifeStatus
+from canlian.registry.choices import Category, LifeStatus
 from canlian.registry.forms import (
     AssessmentForm,
     CertificateActionForm,
@@ -48,24 +48,9 @@ def workbench(request):
         context["expiring"] = selectors.certificates_expiring(user=request.user, on=today)[:10]
         context["expiring_count"] = selectors.certificates_expiring(user=request.user, on=today).count()
         context["active_count"] = persons.filter(life_status=LifeStatus.ACTIVE).count()
-    elif request.user.role == "federation_leader":
-        context["summary"] = _leader_summary(request.user, today)
+    elif request.user.role == Role.FEDERATION_LEADER:
+        context["summary"] = selectors.certificate_summary_by_category(user=request.user)
     return render(request, "registry/workbench.html", context)
-
-
-def _leader_summary(user, today):
-    """Aggregates only, for leaders: counts by category and grade in the user's areas."""
-    certificates = Certificate.objects.filter(
-        person__residence_area__in=scoped_areas(user), person__life_status=LifeStatus.ACTIVE,
-        status=CertificateStatus.VALID,
-    )
-    rows = {row["category"]: row for row in certificates.values("category").annotate(
-        total=Count("pk"), severe=Count("pk", filter=Q(grade__lte=2)))}
-    return [
-        {"label": category.label, "total": rows.get(category.value, {}).get("total", 0),
-         "severe": rows.get(category.value, {}).get("severe", 0)}
-        for category in Category
-    ]
 
 
 @person_staff_required
