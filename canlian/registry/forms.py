@@ -176,7 +176,10 @@ class HouseholdMemberForm(forms.Form):
 
 
 class HouseholdIncomeForm(forms.Form):
+    # Text inputs, not type=number (GOV.UK): no spinners, no silent rounding; the server checks the value.
     per_capita_income = forms.DecimalField(label=_("家庭人均年收入（元）"), max_digits=12, decimal_places=2,
-                                           min_value=0, required=False)
-    income_year = forms.IntegerField(label=_("收入年度"), min_value=2000, max_value=2100)
+                                           min_value=0, required=False,
+                                           widget=forms.TextInput(attrs={"inputmode": "decimal"}))
+    income_year = forms.IntegerField(label=_("收入年度"), min_value=2000, max_value=2100,
+                                     widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
