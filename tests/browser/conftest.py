@@ -92,12 +92,6 @@ def page(browser, live_server):
     assert not problems, "\n".join(problems)
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    """Argon2 is deliberately slow; these tests check pages, not hashing, so use a quick hasher."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 # --- data -----------------------------------------------------------------------------------------
 
 
