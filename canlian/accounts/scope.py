@@ -11,3 +11,12 @@ def scoped_areas(user) -> QuerySet[Area]:
     if not user.is_authenticated or not user.is_active:
         return Area.objects.none()
     return area_subtree(list(user.areas.all()))
+
+
+def scope_paths(user) -> list[str]:
+    """The materialised paths of the user's own areas, read once per user object (i.e. per request)."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if not hasattr(user, "_scope_paths"):
+        user._scope_paths = list(user.areas.values_list("path", flat=True))
+    return user._scope_paths

@@ -10,9 +10,3 @@ def area_subtree(areas) -> QuerySet[Area]:
         condition |= Q(path__startswith=area.path)
     return Area.objects.filter(condition)
 
-
-def area_choices_for(*, user) -> QuerySet[Area]:
-    """Areas a user may pick in forms and filters: their scope."""
-    from canlian.accounts.scope import scoped_areas
-
-    return scoped_areas(user).order_by("path")

@@ -7,7 +7,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from canlian.accounts.scope import scoped_areas
+from canlian.accounts.scope import scope_paths, scoped_areas
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import rules
@@ -25,7 +25,12 @@ def person_queryset(*, user) -> QuerySet[Person]:
     """All persons the user may see: those living in the user's areas. Nothing for other roles."""
     if not getattr(user, "works_with_persons", False):
         return Person.objects.none()
-    return Person.objects.filter(residence_area__in=scoped_areas(user))
+    # A join on the area's materialised path, not `area IN (subtree)`: a lookup by number checks one row's
+    # area instead of listing a province's thousands of areas first.
+    condition = Q(pk__in=[])
+    for path in scope_paths(user):
+        condition |= Q(residence_area__path__startswith=path)
+    return Person.objects.filter(condition)
 
 
 def person_get(*, user, pk: int) -> Person:
