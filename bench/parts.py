@@ -207,12 +207,11 @@ def _queries(rng: random.Random, persons: list[dict], numbers: dict, count: int)
 
 def part_search(args) -> dict:
     _setup()
-    from django.core.paginator import Paginator
     from django.db import connection
 
     from canlian.accounts.models import User
     from canlian.registry.models import Certificate, Person
-    from canlian.registry.selectors import PersonFilters, person_search
+    from canlian.registry.selectors import PersonFilters, person_search_page
 
     rng = random.Random(args.seed)
     top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
@@ -234,10 +233,10 @@ def part_search(args) -> dict:
         for kind, texts in queries.items():
             orm, floor, hits = [], [], []
             for text in texts[: min(20, len(texts))]:  # warm caches and connections
-                _orm_page(person_search, Paginator, PersonFilters, user, text)
+                _orm_page(person_search_page, PersonFilters, user, text)
             for text in texts:
                 started = time.perf_counter()
-                total, _rows = _orm_page(person_search, Paginator, PersonFilters, user, text)
+                total, _rows = _orm_page(person_search_page, PersonFilters, user, text)
                 orm.append((time.perf_counter() - started) * 1000)
                 hits.append(total)
                 started = time.perf_counter()
@@ -253,9 +252,9 @@ def part_search(args) -> dict:
     return results
 
 
-def _orm_page(person_search, Paginator, PersonFilters, user, text):
-    """What the search page does: the selector, a paginator of 25, the first page evaluated."""
-    page = Paginator(person_search(user=user, filters=PersonFilters(query=text)), 25).get_page(1)
+def _orm_page(person_search_page, PersonFilters, user, text):
+    """What the search page does: the selector's first page of 25, every row with its area and valid cards."""
+    page = person_search_page(user=user, filters=PersonFilters(query=text), page_number=1)
     rows = list(page.object_list)
     for person in rows:  # the page shows each person's valid card and area
         person.valid_certificates, person.residence_area.name  # noqa: B018

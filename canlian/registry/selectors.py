@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -58,31 +59,35 @@ class PersonFilters:
     life_status: str = ""
 
 
-def _query_condition(query: str) -> Q | None:
-    """Read what the officer typed: an ID number, a certificate number, a phone, pinyin initials or a name."""
+def _query_condition(query: str) -> tuple[Q | None, bool]:
+    """Read what the officer typed: an ID number, a certificate number, a phone, pinyin initials or a name.
+
+    Returns the condition and whether it is a lookup by number (a handful of rows at most).
+    """
     text = clean_number(query)
     if not text:
-        return None
+        return None, False
     if len(text) == 15 and text.isdigit():
         text = upgrade_legacy_id(text)
     if len(text) == 18 and text[:17].isdigit():
         try:
-            return Q(id_number=normalize_id_number(text))
+            return Q(id_number=normalize_id_number(text)), True
         except IdNumberError:
-            return Q(id_number=text)
-    if 20 <= len(text) <= 22 and text[:17].isdigit():
-        return Q(pk__in=Certificate.objects.filter(number=text).values("person_id"))
+            return Q(id_number=text), True
+    if 20 <= len(text) <= 24 and text[:17].isdigit():
+        return Q(pk__in=Certificate.objects.filter(number=text).values("person_id")), True
     if text.isdigit():
-        return Q(phone=text) | Q(guardian_phone=text) if len(text) >= 7 else _prefix("phone", text)
+        if len(text) >= 7:
+            return Q(phone=text) | Q(guardian_phone=text), True
+        return _prefix("phone", text), False
     if text.isascii() and text.isalpha():
-        return _prefix("name_initials", text.lower())
-    return _prefix("name", " ".join(str(query).split()))
+        return _prefix("name_initials", text.lower()), False
+    return _prefix("name", " ".join(str(query).split())), False
 
 
-def person_search(*, user, filters: PersonFilters, on: date | None = None) -> QuerySet[Person]:
-    """Search persons in scope by number, name, initials or phone, filtered by area, category, grade, status."""
+def _person_matches(*, user, filters: PersonFilters) -> tuple[QuerySet[Person], bool]:
     persons = person_queryset(user=user)
-    condition = _query_condition(filters.query)
+    condition, by_number = _query_condition(filters.query)
     if condition is not None:
         persons = persons.filter(condition)
     if filters.area_id:
@@ -97,10 +102,40 @@ def person_search(*, user, filters: PersonFilters, on: date | None = None) -> Qu
         if filters.grade:
             certificates = certificates.filter(grade=filters.grade)
         persons = persons.filter(pk__in=certificates.values("person_id"))
+    return persons.order_by("name", "pk"), by_number
+
+
+def _with_search_display(persons: QuerySet[Person]) -> QuerySet[Person]:
     return persons.select_related("residence_area").prefetch_related(
         Prefetch("certificates", queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
                  to_attr="valid_certificates")
-    ).order_by("name", "pk")
+    )
+
+
+def person_search(*, user, filters: PersonFilters) -> QuerySet[Person]:
+    """Search persons in scope by number, name, initials or phone, filtered by area, category, grade, status."""
+    return _with_search_display(_person_matches(user=user, filters=filters)[0])
+
+
+def person_search_page(*, user, filters: PersonFilters, page_number, per_page: int = 25) -> Page:
+    """One page of search results, as the search page shows it.
+
+    The page's ids come first from the prefix index alone (name and id ride in it), then only those rows
+    are read: "ty" matches ten thousand persons in a province, and sorting their full rows is the slow part.
+    """
+    matches, by_number = _person_matches(user=user, filters=filters)
+    paginator = Paginator(matches.values_list("pk", flat=True), per_page)
+    if by_number:
+        # A lookup by number finds a handful of rows: read them directly, and their number is the count.
+        rows = list(_with_search_display(matches)[: per_page + 1])
+        if len(rows) <= per_page:
+            paginator.count = len(rows)
+            return Page(rows, 1, paginator)
+    page = paginator.get_page(page_number)
+    ids = list(page.object_list)
+    rows = _with_search_display(Person.objects.filter(pk__in=ids)).in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 def certificate_current(person: Person) -> Certificate | None:
@@ -200,9 +235,10 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
             for field_obj in record.instance_type._meta.concrete_fields:
                 if field_obj.name in _SKIP:
                     continue
-                before, after = _value_label(previous, field_obj), _value_label(record, field_obj)
-                if before != after:
-                    changes.append((str(field_obj.verbose_name), before, after))
+                if getattr(previous, field_obj.attname) == getattr(record, field_obj.attname):
+                    continue  # compare raw values first: labels of related rows cost a query each
+                changes.append((str(field_obj.verbose_name), _value_label(previous, field_obj),
+                                _value_label(record, field_obj)))
         previous_by_object[object_id] = record
         if previous is not None and not changes and record.history_type == "~":
             continue
@@ -214,7 +250,7 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
     return entries
 
 
-def person_timeline(person: Person) -> list[TimelineEntry]:
+def person_timeline(person: Person, *, assessments: list[Assessment] | None = None) -> list[TimelineEntry]:
     """Everything that happened to a person, newest first: details, certificates, household, assessments."""
     from django.utils.translation import gettext as _
 
@@ -237,7 +273,7 @@ def person_timeline(person: Person) -> list[TimelineEntry]:
             Household.history.filter(id__in=membership_ids).select_related("history_user"),
             lambda r: _("家庭信息"),
         )
-    for assessment in assessments_of(person):
+    for assessment in assessments if assessments is not None else assessments_of(person):
         findings = "、".join(f"{f.get_category_display()}{f.get_grade_display()}" for f in assessment.findings.all())
         entries.append(TimelineEntry(
             at=assessment.recorded_at, who=str(assessment.recorded_by or "系统"),

@@ -64,8 +64,7 @@ def person_search(request):
             query=data["q"], area_id=data["area"].pk if data["area"] else None, category=data["category"],
             grade=data["grade"], life_status=data["status"],
         )
-        results = selectors.person_search(user=request.user, filters=filters)
-        page = Paginator(results, 25).get_page(request.GET.get("page"))
+        page = selectors.person_search_page(user=request.user, filters=filters, page_number=request.GET.get("page"))
         if data["q"]:
             access_log_record(request=request, action=AccessLog.Action.SEARCH, detail=data["q"][:4] + "…")
     return render(request, "registry/person_search.html", {"form": form, "page": page})
@@ -148,7 +147,7 @@ def _person_file_context(request, person: Person, *, full_id: bool = False) -> d
         "household": household,
         "members": members,
         "flags": flags,
-        "timeline": selectors.person_timeline(person),
+        "timeline": selectors.person_timeline(person, assessments=assessments),
     }
 
 

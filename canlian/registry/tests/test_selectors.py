@@ -321,3 +321,39 @@ def test_timeline_is_newest_first(officer, zhang):
     entries = selectors.person_timeline(zhang)
     assert [e.at for e in entries] == sorted((e.at for e in entries), reverse=True)
     assert entries[-1].title == "登记信息"
+
+
+# --- the search page's pages ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def thirty_wangs(officer, areas):
+    """Thirty persons named 王… sharing one guardian phone (a care home's number)."""
+    return [make_person(by=officer, area=areas["beijiang"], name=f"王{'一二三'[i // 10]}{'甲乙丙丁戊己庚辛壬癸'[i % 10]}",
+                        sequence=101 + 2 * i, guardian_name="王院长", guardian_phone="04797512345")
+            for i in range(30)]
+
+
+def test_search_page_lists_names_in_order_across_pages(officer, thirty_wangs):
+    first = selectors.person_search_page(user=officer, filters=PersonFilters(query="王"), page_number=1)
+    second = selectors.person_search_page(user=officer, filters=PersonFilters(query="王"), page_number=2)
+    by_initials = selectors.person_search_page(user=officer, filters=PersonFilters(query="wy"), page_number=1)
+    names = sorted(p.name for p in thirty_wangs)
+    assert first.paginator.count == 30
+    assert [p.name for p in first.object_list] + [p.name for p in second.object_list] == names
+    assert [p.valid_certificates for p in second.object_list] == [[]] * 5
+    assert [p.name for p in by_initials.object_list] == [n for n in names if n.startswith("王一")]
+
+
+def test_lookup_by_a_shared_phone_is_not_cut_at_one_page(officer, thirty_wangs):
+    page = selectors.person_search_page(user=officer, filters=PersonFilters(query="0479-7512345"), page_number=1)
+    assert page.paginator.count == 30
+    assert page.has_next()
+
+
+def test_lookup_by_number_finds_the_one_person(officer, zhang, li):
+    page = selectors.person_search_page(user=officer, filters=PersonFilters(query=zhang.id_number.lower()),
+                                        page_number=1)
+    assert [p.name for p in page.object_list] == ["张三丰"]
+    assert page.paginator.count == 1
+    assert page.object_list[0].valid_certificates[0].number == zhang.id_number + "42"
