@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from canlian.audit.views import access_log
 from canlian.common.views import elder_mode_toggle, healthz
 from canlian.registry.views import workbench
 
-admin.site.site_header = "残联综合服务平台 · 管理"
-admin.site.site_title = "残联综合服务平台"
+admin.site.site_header = _("残联综合服务平台 · 管理")
+admin.site.site_title = _("残联综合服务平台")
 
 urlpatterns = [
     path("", workbench, name="workbench"),

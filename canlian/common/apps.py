@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CommonConfig(AppConfig):
     name = "canlian.common"
-    verbose_name = "公共"
+    verbose_name = _("公共")

@@ -20,4 +20,5 @@ class Parameter(models.Model):
         constraints = [models.UniqueConstraint(fields=["key", "effective_from"], name="parameter_one_value_per_day")]
 
     def __str__(self) -> str:
-        return f"{self.get_key_display()} = {self.value.normalize()}（{self.effective_from} 起）"
+        return _("%(key)s = %(value)s（%(day)s 起）") % {
+            "key": self.get_key_display(), "value": self.value.normalize(), "day": self.effective_from}

@@ -7,9 +7,11 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from canlian.accounts.scope import scope_paths, scoped_areas
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
+from canlian.common.masking import mask_certificate_number, mask_id_number
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import rules
 from canlian.registry.choices import Category, CertificateStatus, LifeStatus
@@ -218,9 +220,9 @@ def _value_label(record, field_obj) -> str:
         related = getattr(record, field_obj.name, None)
         return str(related) if related is not None else str(value)
     if field_obj.name == "id_number":
-        from canlian.common.masking import mask_id_number
-
         return mask_id_number(str(value))
+    if field_obj.name == "number":
+        return mask_certificate_number(str(value))
     return str(value)
 
 
@@ -244,7 +246,7 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
             continue
         user = record.history_user
         entries.append(TimelineEntry(
-            at=record.history_date, who=str(user) if user else "系统",
+            at=record.history_date, who=str(user) if user else _("系统"),
             title=title_for(record), reason=record.history_change_reason or "", changes=changes,
         ))
     return entries
@@ -252,15 +254,13 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
 
 def person_timeline(person: Person, *, assessments: list[Assessment] | None = None) -> list[TimelineEntry]:
     """Everything that happened to a person, newest first: details, certificates, household, assessments."""
-    from django.utils.translation import gettext as _
-
     entries = _entries_for(
         Person.history.filter(id=person.pk).select_related("history_user", "residence_area", "hukou_area"),
         lambda r: _("登记信息") if r.history_type == "+" else _("信息变更"),
     )
     entries += _entries_for(
         Certificate.history.filter(person_id=person.pk).select_related("history_user"),
-        lambda r: (_("残疾人证 %(n)s") % {"n": r.number[:6] + "********" + r.number[14:]}),
+        lambda r: _("残疾人证 %(n)s") % {"n": mask_certificate_number(r.number)},
     )
     membership_ids = list(HouseholdMember.history.filter(person_id=person.pk).values_list("household_id", flat=True))
     if membership_ids:
@@ -274,9 +274,9 @@ def person_timeline(person: Person, *, assessments: list[Assessment] | None = No
             lambda r: _("家庭信息"),
         )
     for assessment in assessments if assessments is not None else assessments_of(person):
-        findings = "、".join(f"{f.get_category_display()}{f.get_grade_display()}" for f in assessment.findings.all())
+        findings = "、".join(str(f) for f in assessment.findings.all())
         entries.append(TimelineEntry(
-            at=assessment.recorded_at, who=str(assessment.recorded_by or "系统"),
+            at=assessment.recorded_at, who=str(assessment.recorded_by or _("系统")),
             title=_("残疾评定（%(d)s，%(inst)s）") % {"d": assessment.assessed_on, "inst": assessment.institution},
             reason=findings,
         ))

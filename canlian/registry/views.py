@@ -16,7 +16,7 @@ from canlian.accounts.scope import scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
-from canlian.common.masking import mask_id_number
+from canlian.common.masking import mask_certificate_number, mask_id_number
 from canlian.registry import selectors, services
 from canlian.registry.choices import Category, LifeStatus
 from canlian.registry.forms import (
@@ -223,7 +223,7 @@ def certificate_issue(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已发证：%(n)s") % {"n": certificate.number[:6] + "…" + certificate.number[14:]})
+            messages.success(request, _("已发证：%(n)s") % {"n": mask_certificate_number(certificate.number)})
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": person, "title": _("发放残疾人证"), "submit": _("发证")})
