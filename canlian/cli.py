@@ -32,7 +32,8 @@ def _serve(argv: list[str]) -> None:
     print(f"残联综合服务平台 正在运行： http://{bind}/   (Ctrl+C 停止)", flush=True)
     os.execvp(sys.executable, [  # noqa: S606 — replaces this process with gunicorn
         sys.executable, "-m", "gunicorn", "canlian.wsgi:application", "--bind", bind, "--workers", workers,
-        "--access-logfile", "-", *argv,
+        # Path only: a search's query string can hold a full ID number, which must not reach the log.
+        "--access-logfile", "-", "--access-logformat", '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss', *argv,
     ])
 
 

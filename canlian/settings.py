@@ -25,10 +25,15 @@ def _secret_key() -> str:
             raise ImproperlyConfigured("环境变量 SECRET_KEY 太短，至少 32 个字符 (SECRET_KEY must be ≥ 32 chars)")
         return configured
     key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    try:
+        # Created readable by the owner only, and only once even when two processes start together.
+        descriptor = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 

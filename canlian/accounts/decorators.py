@@ -2,11 +2,13 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.views.decorators.cache import never_cache
 
 
 def person_staff_required(view):
     """Only roles that work with persons' files (officers); leaders and admins get 403."""
 
+    @never_cache  # personal data must not come back from the browser's cache on a shared computer
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -18,6 +20,7 @@ def person_staff_required(view):
 
 
 def platform_admin_required(view):
+    @never_cache
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):

@@ -1,6 +1,6 @@
 """Area scope (数据权限): which areas, and so which persons, a staff member may see."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from canlian.areas.models import Area
 from canlian.areas.selectors import area_subtree
@@ -20,3 +20,11 @@ def scope_paths(user) -> list[str]:
     if not hasattr(user, "_scope_paths"):
         user._scope_paths = list(user.areas.values_list("path", flat=True))
     return user._scope_paths
+
+
+def residence_in_scope(user, *, prefix: str = "") -> Q:
+    """The condition "lives in one of the user's areas or below" on a person (or on `prefix`person)."""
+    condition = Q(pk__in=[])
+    for path in scope_paths(user):
+        condition |= Q(**{f"{prefix}residence_area__path__startswith": path})
+    return condition

@@ -1,11 +1,29 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from canlian.areas import services
 from canlian.areas.models import Area
 
 
+class AreaAdminForm(forms.ModelForm):
+    class Meta:
+        model = Area
+        fields = ["code", "name", "name_mn", "level", "parent"]
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        if self.instance.pk and parent is not None and (
+                parent.pk == self.instance.pk or parent.path.startswith(self.instance.path)):
+            self.add_error("parent", ValidationError(_("不能把区划移到它自己或它的下级之下。")))
+        return data
+
+
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
+    form = AreaAdminForm
     list_display = ["name", "code", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["name", "code"]

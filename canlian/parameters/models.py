@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from canlian.parameters.catalogue import SPECS
 
@@ -12,6 +13,7 @@ class Parameter(models.Model):
     effective_from = models.DateField(_("生效日期"))
     source = models.CharField(_("依据"), max_length=200, blank=True)
     note = models.TextField(_("说明"), blank=True)
+    history = HistoricalRecords(verbose_name=_("政策参数变更记录"))
 
     class Meta:
         verbose_name = _("政策参数")
@@ -21,4 +23,4 @@ class Parameter(models.Model):
 
     def __str__(self) -> str:
         return _("%(key)s = %(value)s（%(day)s 起）") % {
-            "key": self.get_key_display(), "value": self.value.normalize(), "day": self.effective_from}
+            "key": self.get_key_display(), "value": format(self.value.normalize(), "f"), "day": self.effective_from}

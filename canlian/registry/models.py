@@ -237,6 +237,12 @@ class Certificate(models.Model):
         return self.grade in (1, 2)
 
 
+def valid_certificate_on(day: date, prefix: str = "") -> Q:
+    """The condition for a card valid on a day: status 有效 and not past its end date (SQL twin of is_valid_on)."""
+    return Q(**{f"{prefix}status": CertificateStatus.VALID, f"{prefix}valid_until__gte": day,
+                f"{prefix}issued_on__lte": day})
+
+
 class CertificateComponent(models.Model):
     """One category of a multiple disability (多重残疾) with its own grade."""
 

@@ -86,9 +86,9 @@ def certificate_issue_decision(
     return Decision.of(reasons)
 
 
-def certificate_expiring(*, valid_until: date, on: date, notice_days: int) -> bool:
-    """Whether a card's validity ends within the notice period (到期提醒)."""
-    return on <= valid_until <= on + timedelta(days=notice_days)
+def certificate_renewable(*, valid_until: date, on: date, notice_days: int) -> bool:
+    """A card is renewed on expiry (到期换证): from the notice period before its end date, or after it."""
+    return valid_until <= on + timedelta(days=notice_days)
 
 
 @dataclass(frozen=True)

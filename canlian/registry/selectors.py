@@ -7,9 +7,10 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canlian.accounts.scope import scope_paths, scoped_areas
+from canlian.accounts.scope import residence_in_scope, scoped_areas
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
 from canlian.common.masking import mask_certificate_number, mask_id_number
 from canlian.parameters.selectors import parameter_int
@@ -21,6 +22,7 @@ from canlian.registry.models import (
     Household,
     HouseholdMember,
     Person,
+    valid_certificate_on,
 )
 
 
@@ -30,10 +32,7 @@ def person_queryset(*, user) -> QuerySet[Person]:
         return Person.objects.none()
     # A join on the area's materialised path, not `area IN (subtree)`: a lookup by number checks one row's
     # area instead of listing a province's thousands of areas first.
-    condition = Q(pk__in=[])
-    for path in scope_paths(user):
-        condition |= Q(residence_area__path__startswith=path)
-    return Person.objects.filter(condition)
+    return Person.objects.filter(residence_in_scope(user))
 
 
 def person_get(*, user, pk: int) -> Person:
@@ -98,7 +97,7 @@ def _person_matches(*, user, filters: PersonFilters) -> tuple[QuerySet[Person], 
     if filters.life_status:
         persons = persons.filter(life_status=filters.life_status)
     if filters.category or filters.grade:
-        certificates = Certificate.objects.filter(status=CertificateStatus.VALID)
+        certificates = Certificate.objects.filter(valid_certificate_on(timezone.localdate()))
         if filters.category:
             certificates = certificates.filter(category=filters.category)
         if filters.grade:
@@ -109,7 +108,7 @@ def _person_matches(*, user, filters: PersonFilters) -> tuple[QuerySet[Person], 
 
 def _with_search_display(persons: QuerySet[Person]) -> QuerySet[Person]:
     return persons.select_related("residence_area").prefetch_related(
-        Prefetch("certificates", queryset=Certificate.objects.filter(status=CertificateStatus.VALID),
+        Prefetch("certificates", queryset=Certificate.objects.filter(valid_certificate_on(timezone.localdate())),
                  to_attr="valid_certificates")
     )
 
@@ -147,12 +146,15 @@ def certificate_current(person: Person) -> Certificate | None:
 
 
 def certificates_expiring(*, user, on: date) -> QuerySet[Certificate]:
-    """Valid cards whose validity ends within the notice period (到期换证工作清单)."""
+    """Worklist (到期换证): valid cards due for renewal — overdue first, then those ending within the notice period.
+
+    The SQL twin of rules.certificate_renewable.
+    """
     days = parameter_int("certificate.expiry_notice_days", on=on)
     return (
         Certificate.objects.filter(
-            person__in=person_queryset(user=user), status=CertificateStatus.VALID,
-            valid_until__gte=on, valid_until__lte=on + timedelta(days=days),
+            person__in=person_queryset(user=user), person__life_status=LifeStatus.ACTIVE,
+            status=CertificateStatus.VALID, valid_until__lte=on + timedelta(days=days),
         )
         .select_related("person", "person__residence_area")
         .order_by("valid_until", "pk")
@@ -162,8 +164,8 @@ def certificates_expiring(*, user, on: date) -> QuerySet[Certificate]:
 def certificate_summary_by_category(*, user) -> list[dict]:
     """Aggregates only (for leaders): valid cards of active persons in the user's areas, by category."""
     certificates = Certificate.objects.filter(
-        person__residence_area__in=scoped_areas(user), person__life_status=LifeStatus.ACTIVE,
-        status=CertificateStatus.VALID,
+        valid_certificate_on(timezone.localdate()), residence_in_scope(user, prefix="person__"),
+        person__life_status=LifeStatus.ACTIVE,
     )
     rows = {row["category"]: row for row in certificates.values("category").annotate(
         total=Count("pk"), severe=Count("pk", filter=Q(grade__lte=2)))}
@@ -182,7 +184,7 @@ def household_facts(*, person: Person, on: date):
     members = list(membership.household.members.select_related("person").order_by("pk"))
     facts = [
         rules.MemberFacts(relation=m.relation, birth_date=m.person.birth_date if m.person_id else m.birth_date,
-                          disabled=m.person_id is not None)
+                          disabled=m.person_id is not None and m.person.life_status == LifeStatus.ACTIVE)
         for m in members
     ]
     flags = rules.household_flags(facts, on=on,

@@ -17,8 +17,10 @@ from canlian.common.ids import (
     certificate_number_for,
     clean_number,
     normalize_id_number,
+    parse_certificate_number,
     sex_of,
 )
+from canlian.common.masking import mask_id_number
 from canlian.common.text import pinyin_initials
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import events, rules
@@ -112,7 +114,7 @@ def _cleaned_person_values(*, by, values: dict) -> dict:
 
 def _duplicate_id_error(id_number: str) -> ValidationError:
     return ValidationError({"id_number": _("身份证号 %(id)s 已登记，不能重复登记；请通过查询找到该人员。")
-                            % {"id": id_number[:6] + "********" + id_number[-4:]}})
+                            % {"id": mask_id_number(id_number)}})
 
 
 @transaction.atomic
@@ -172,7 +174,7 @@ def person_update(*, person: Person, by, reason: str = "", **values) -> Person:
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = _lock_person(person)
     if new_id and new_id != person.id_number:
         person.id_number, person.birth_date, person.sex = new_id, birth_date_of(new_id), sex_of(new_id)
     old_area = person.residence_area
@@ -195,7 +197,7 @@ def person_update(*, person: Person, by, reason: str = "", **values) -> Person:
 def person_change_life_status(*, person: Person, by, status: str, since: date, reason: str) -> Person:
     """Record a death, move away, cancellation or return (人员状态变更) from a date, with the reason."""
     # Check against the locked row, not the caller's copy: it may be stale (a second change, a second officer).
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = _lock_person(person)
     errors = {}
     if status not in LifeStatus.values:
         errors["status"] = [_("请选择人员状态。")]
@@ -239,10 +241,20 @@ def household_create(*, by, head: Person, address: str = "", per_capita_income=N
                           per_capita_income=per_capita_income, income_year=income_year)
     _stamp(household, by=by, reason=_("建立家庭"))
     household.save()
-    member = HouseholdMember(household=household, person=head, relation=Relation.HEAD)
-    _stamp(member, by=by, reason=_("户主"))
-    member.save()
+    _save_member(HouseholdMember(household=household, person=head, relation=Relation.HEAD), by=by,
+                 reason=_("户主"))
     return household
+
+
+def _save_member(member: HouseholdMember, *, by, reason: str) -> HouseholdMember:
+    _stamp(member, by=by, reason=reason)
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        # A second submission, or another officer, got there first.
+        raise ValidationError(_("此人已在一个家庭中，或该家庭已有户主。")) from None
+    return member
 
 
 @transaction.atomic
@@ -273,11 +285,8 @@ def household_add_member(*, household: Household, by, relation: str, person: Per
             errors["birth_date"] = [_("出生日期不能晚于今天。")]
     if errors:
         raise ValidationError(errors)
-    member = HouseholdMember(household=household, person=person, name=name, id_number=id_number,
-                             birth_date=birth_date, relation=relation)
-    _stamp(member, by=by, reason=_("加入家庭"))
-    member.save()
-    return member
+    return _save_member(HouseholdMember(household=household, person=person, name=name, id_number=id_number,
+                                        birth_date=birth_date, relation=relation), by=by, reason=_("加入家庭"))
 
 
 @transaction.atomic
@@ -363,29 +372,35 @@ def _lock_person(person: Person) -> Person:
     return Person.objects.select_for_update().get(pk=person.pk)
 
 
-def _check_on(on: date) -> None:
+def _check_on(on: date, *, not_before: date | None = None) -> None:
     if on > _today():
         raise ValidationError({"on": _("办理日期不能晚于今天。")})
+    if not_before is not None and on < not_before:
+        raise ValidationError({"on": _("办理日期不能早于 %(d)s（证件或评定的日期）。") % {"d": not_before}})
+
+
+def _issue_decision(person: Person, *, on: date, has_findings: bool):
+    last_cancelled = (person.certificates.filter(status=CertificateStatus.CANCELLED)
+                      .order_by("-status_since").values_list("status_since", flat=True).first())
+    return rules.certificate_issue_decision(
+        life_status=person.life_status,
+        # A frozen card is still the person's one card (一人一证): unfreeze or cancel it first.
+        holds_valid_certificate=person.certificates.filter(
+            status__in=[CertificateStatus.VALID, CertificateStatus.FROZEN]).exists(),
+        last_cancelled_on=last_cancelled, has_findings=has_findings, on=on,
+        reapply_after_years=parameter_int("certificate.reapply_after_cancel_years", on=on),
+    )
 
 
 @transaction.atomic
 def certificate_issue(*, person: Person, assessment: Assessment, by, on: date) -> Certificate:
     """Issue a certificate (发证) from an assessment, valid for the configured number of years."""
-    _check_on(on)
+    _check_on(on, not_before=assessment.assessed_on)
     person = _lock_person(person)
     if assessment.person_id != person.pk:
         raise ValidationError({"assessment": _("评定记录不属于此人。")})
-    last_cancelled = (person.certificates.filter(status=CertificateStatus.CANCELLED)
-                      .order_by("-status_since").values_list("status_since", flat=True).first())
     findings = _findings_of(assessment)
-    decision = rules.certificate_issue_decision(
-        life_status=person.life_status,
-        # A frozen card is still the person's one card (一人一证): unfreeze or cancel it first.
-        holds_valid_certificate=person.certificates.filter(
-            status__in=[CertificateStatus.VALID, CertificateStatus.FROZEN]).exists(),
-        last_cancelled_on=last_cancelled, has_findings=bool(findings), on=on,
-        reapply_after_years=parameter_int("certificate.reapply_after_cancel_years", on=on),
-    )
+    decision = _issue_decision(person, on=on, has_findings=bool(findings))
     if not decision.allowed:
         raise ValidationError(decision.failures)
     category, grade, components = rules.certificate_class_for(findings)
@@ -398,8 +413,9 @@ def certificate_issue(*, person: Person, assessment: Assessment, by, on: date) -
 @transaction.atomic
 def certificate_register(*, person: Person, by, number: str, category: int, grade: int, issued_on: date,
                          valid_until: date | None = None, components: list[rules.Finding] = (),
-                         status: str = CertificateStatus.VALID, assessment: Assessment | None = None) -> Certificate:
-    """Enter a certificate issued before the platform (存量证件录入); its number must agree with the holder."""
+                         assessment: Assessment | None = None) -> Certificate:
+    """Enter a valid card issued before the platform (存量证件录入); its number must agree with the holder."""
+    person = _lock_person(person)
     number = clean_number(number)
     problems = rules.certificate_number_problems(number=number, id_number=person.id_number,
                                                  category=category, grade=grade)
@@ -409,26 +425,32 @@ def certificate_register(*, person: Person, by, number: str, category: int, grad
         problems.append(_("发证日期不能晚于今天。"))
     if problems:
         raise ValidationError({"number": problems})
+    decision = _issue_decision(person, on=issued_on, has_findings=True)
+    if not decision.allowed:
+        raise ValidationError(decision.failures)
     years = parameter_int("certificate.validity_years", on=issued_on)
-    certificate = Certificate(
-        number=number, person=person, category=category, grade=grade,
-        reissue_count=int(number[21:] or 0) if len(number) > 20 else 0, issued_on=issued_on,
-        valid_until=valid_until or rules.add_years(issued_on, years), status=status, status_since=issued_on,
-        assessment=assessment,
+    return _new_certificate(
+        person=person, by=by, category=category, grade=grade, components=components, on=issued_on,
+        valid_until=valid_until or rules.add_years(issued_on, years), assessment=assessment, replaces=None,
+        reissue_count=parse_certificate_number(number).reissue, reason=_("存量证件录入"), action="register",
     )
-    _save_certificate(certificate, by=by, reason=_("存量证件录入"))
-    CertificateComponent.objects.bulk_create(
-        CertificateComponent(certificate=certificate, category=c.category, grade=c.grade) for c in components
-    )
-    return certificate
 
 
-def _lock_certificate(certificate: Certificate, allowed: set[str], action_label: str) -> Certificate:
-    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+def _lock_certificate(certificate: Certificate, allowed: set[str], action_label: str, *, on: date,
+                      expired_allowed: bool = False) -> Certificate:
+    """Lock the holder, then the card (always in this order, so a death and a card action serialise)."""
+    _lock_person(certificate.person)
+    certificate = Certificate.objects.select_related("person").select_for_update(of=("self",)).get(
+        pk=certificate.pk)
     if certificate.status not in allowed:
         raise ValidationError(
             _("证件状态为“%(s)s”，不能%(action)s。") % {"s": certificate.get_status_display(), "action": action_label}
         )
+    if not expired_allowed and certificate.status_on(on) == CertificateStatus.EXPIRED:
+        raise ValidationError(
+            _("证件已于 %(d)s 到期，不能%(action)s；请先办理换证。") % {"d": certificate.valid_until,
+                                                                "action": action_label})
+    _check_on(on, not_before=certificate.status_since)
     return certificate
 
 
@@ -440,10 +462,10 @@ def _certificate_set_status(certificate: Certificate, *, by, status: str, on: da
     return certificate
 
 
-def _require_reason(reason: str) -> str:
+def _require_reason(reason: str, *, field: str = "reason", message: str = "") -> str:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("请填写原因。")})
+        raise ValidationError({field: message or _("请填写原因。")})
     return reason
 
 
@@ -451,9 +473,14 @@ def _require_reason(reason: str) -> str:
 def certificate_renew(*, certificate: Certificate, by, on: date) -> Certificate:
     """Renew a card on expiry (换证): same number, a new validity period from the renewal day."""
     _check_on(on)
-    certificate = _lock_certificate(certificate, {CertificateStatus.VALID, CertificateStatus.EXPIRED}, _("换证"))
+    certificate = _lock_certificate(certificate, {CertificateStatus.VALID, CertificateStatus.EXPIRED}, _("换证"),
+                                    on=on, expired_allowed=True)
     if certificate.person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(_("持证人状态为“%(s)s”，不能换证。") % {"s": certificate.person.get_life_status_display()})
+    notice_days = parameter_int("certificate.expiry_notice_days", on=on)
+    if not rules.certificate_renewable(valid_until=certificate.valid_until, on=on, notice_days=notice_days):
+        raise ValidationError({"on": _("证件有效期至 %(d)s，到期前 %(n)d 天内才能换证；等级变化请办理等级变更。")
+                                     % {"d": certificate.valid_until, "n": notice_days}})
     years = parameter_int("certificate.validity_years", on=on)
     certificate.issued_on, certificate.valid_until = on, rules.add_years(on, years)
     certificate.status, certificate.status_since, certificate.status_reason = CertificateStatus.VALID, on, ""
@@ -465,12 +492,14 @@ def certificate_renew(*, certificate: Certificate, by, on: date) -> Certificate:
 @transaction.atomic
 def certificate_regrade(*, certificate: Certificate, assessment: Assessment, by, on: date) -> Certificate:
     """Change category or grade after a new assessment (等级变更): the old card is replaced by a new one."""
-    _check_on(on)
-    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("办理等级变更"))
+    _check_on(on, not_before=assessment.assessed_on)
+    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("办理等级变更"), on=on)
     if assessment.person_id != certificate.person_id:
         raise ValidationError({"assessment": _("评定记录不属于此人。")})
     category, grade, components = rules.certificate_class_for(_findings_of(assessment))
-    if (category, grade) == (certificate.category, certificate.grade) and not components:
+    current = {(c.category, c.grade) for c in certificate.components.all()}
+    if (category, grade) == (certificate.category, certificate.grade) and {
+            (c.category, c.grade) for c in components} == current:
         raise ValidationError({"assessment": _("新评定的类别和等级与现有证件相同，无需变更；到期请办理换证。")})
     _certificate_set_status(certificate, by=by, status=CertificateStatus.REPLACED, on=on,
                             reason=_("等级变更，换发新证"), action="replaced")
@@ -486,16 +515,15 @@ def certificate_reissue(*, certificate: Certificate, by, on: date, reason: str) 
     """Reissue a lost or damaged card (补发): number gains the next Bn suffix, validity unchanged."""
     _check_on(on)
     reason = _require_reason(reason)
-    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("补发"))
+    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("补发"), on=on)
     _certificate_set_status(certificate, by=by, status=CertificateStatus.REPLACED, on=on,
                             reason=_("补发：%(r)s") % {"r": reason}, action="replaced")
     components = [rules.Finding(c.category, c.grade) for c in certificate.components.all()]
-    new = _new_certificate(person=certificate.person, by=by, category=certificate.category,
-                           grade=certificate.grade, components=components, on=on,
-                           valid_until=certificate.valid_until, assessment=certificate.assessment,
-                           replaces=certificate, reissue_count=certificate.reissue_count + 1,
-                           reason=_("补发：%(r)s") % {"r": reason}, action="reissue")
-    return new
+    return _new_certificate(person=certificate.person, by=by, category=certificate.category,
+                            grade=certificate.grade, components=components, on=on,
+                            valid_until=certificate.valid_until, assessment=certificate.assessment,
+                            replaces=certificate, reissue_count=certificate.reissue_count + 1,
+                            reason=_("补发：%(r)s") % {"r": reason}, action="reissue")
 
 
 @transaction.atomic
@@ -503,7 +531,7 @@ def certificate_freeze(*, certificate: Certificate, by, on: date, reason: str) -
     """Freeze a card (冻结), e.g. household registration moved away without transfer."""
     _check_on(on)
     reason = _require_reason(reason)
-    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("冻结"))
+    certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("冻结"), on=on)
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.FROZEN, on=on, reason=reason,
                                    action="freeze")
 
@@ -513,7 +541,7 @@ def certificate_unfreeze(*, certificate: Certificate, by, on: date, reason: str)
     """Lift a freeze (解冻) when the cause is resolved."""
     _check_on(on)
     reason = _require_reason(reason)
-    certificate = _lock_certificate(certificate, {CertificateStatus.FROZEN}, _("解冻"))
+    certificate = _lock_certificate(certificate, {CertificateStatus.FROZEN}, _("解冻"), on=on, expired_allowed=True)
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.VALID, on=on, reason=reason,
                                    action="unfreeze")
 
@@ -524,7 +552,8 @@ def certificate_cancel(*, certificate: Certificate, by, on: date, reason: str) -
     _check_on(on)
     reason = _require_reason(reason)
     certificate = _lock_certificate(
-        certificate, {CertificateStatus.VALID, CertificateStatus.FROZEN, CertificateStatus.EXPIRED}, _("注销")
+        certificate, {CertificateStatus.VALID, CertificateStatus.FROZEN, CertificateStatus.EXPIRED}, _("注销"),
+        on=on, expired_allowed=True,
     )
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.CANCELLED, on=on, reason=reason,
                                    action="cancel")

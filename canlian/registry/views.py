@@ -1,5 +1,6 @@
 """Staff pages of the registry: parse, call a selector or service, render."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -8,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from canlian.accounts.decorators import person_staff_required
@@ -17,6 +19,7 @@ from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
 from canlian.common.masking import mask_certificate_number, mask_id_number
+from canlian.parameters.selectors import parameter_int
 from canlian.registry import selectors, services
 from canlian.registry.choices import Category, LifeStatus
 from canlian.registry.forms import (
@@ -37,6 +40,7 @@ from canlian.registry.models import Certificate, Person
 from canlian.registry.rules import Finding, washington_group_identified
 
 
+@never_cache
 def workbench(request):
     """The home page: each role's worklists (工作台)."""
     if not request.user.is_authenticated:
@@ -47,6 +51,7 @@ def workbench(request):
         persons = selectors.person_queryset(user=request.user)
         context["expiring"] = selectors.certificates_expiring(user=request.user, on=today)[:10]
         context["expiring_count"] = selectors.certificates_expiring(user=request.user, on=today).count()
+        context["notice_days"] = parameter_int("certificate.expiry_notice_days", on=today)
         context["active_count"] = persons.filter(life_status=LifeStatus.ACTIVE).count()
     elif request.user.role == Role.FEDERATION_LEADER:
         context["summary"] = selectors.certificate_summary_by_category(user=request.user)
@@ -81,6 +86,12 @@ def _person_in_scope(request, pk: int) -> Person:
         raise
 
 
+def _record_edit(request, person: Person, message: str) -> None:
+    """Tell the officer what was done, and log it as an edit of the person's file (修改记录)."""
+    access_log_record(request=request, action=AccessLog.Action.EDIT, person=person, detail=str(message))
+    messages.success(request, message)
+
+
 def _person_form_initial(person: Person) -> dict:
     return {
         "name": person.name, "ethnicity": person.ethnicity,
@@ -103,7 +114,7 @@ def person_create(request):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已登记 %(name)s。") % {"name": person.name})
+            _record_edit(request, person, _("已登记 %(name)s。") % {"name": person.name})
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "creating": True})
 
@@ -125,8 +136,7 @@ def person_edit(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            access_log_record(request=request, action=AccessLog.Action.EDIT, person=person, detail=_("修改信息"))
-            messages.success(request, _("已保存。"))
+            _record_edit(request, person, _("已保存。"))
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/person_form.html", {"form": form, "person": person, "creating": False})
 
@@ -183,7 +193,7 @@ def person_life_status(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("人员状态已更新。"))
+            _record_edit(request, person, _("人员状态已更新。"))
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": person, "title": _("变更人员状态"), "submit": _("保存状态")})
@@ -206,7 +216,7 @@ def assessment_create(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error, field_map={"findings": "grade_1"})
         else:
-            messages.success(request, _("评定已录入。"))
+            _record_edit(request, person, _("评定已录入。"))
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/assessment_form.html", {"form": form, "person": person})
 
@@ -223,7 +233,7 @@ def certificate_issue(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已发证：%(n)s") % {"n": mask_certificate_number(certificate.number)})
+            _record_edit(request, person, _("已发证：%(n)s") % {"n": mask_certificate_number(certificate.number)})
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": person, "title": _("发放残疾人证"), "submit": _("发证")})
@@ -241,7 +251,7 @@ def certificate_register(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已录入残疾人证。"))
+            _record_edit(request, person, _("已录入残疾人证。"))
             return redirect("registry:person_detail", pk=person.pk)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": person, "title": _("录入已有残疾人证"), "submit": _("录入")})
@@ -281,7 +291,7 @@ def certificate_action(request, pk: int, action: str):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已办理%(a)s。") % {"a": label})
+            _record_edit(request, certificate.person, _("已办理%(a)s。") % {"a": label})
             return redirect("registry:person_detail", pk=certificate.person_id)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": certificate.person, "certificate": certificate,
@@ -300,7 +310,7 @@ def certificate_regrade(request, pk: int):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("已办理等级变更并换发新证。"))
+            _record_edit(request, certificate.person, _("已办理等级变更并换发新证。"))
             return redirect("registry:person_detail", pk=certificate.person_id)
     return render(request, "registry/simple_form.html", {
         "form": form, "person": certificate.person, "certificate": certificate,
@@ -320,25 +330,30 @@ def household_edit(request, pk: int):
         initial={"per_capita_income": household.per_capita_income if household else None,
                  "income_year": (household.income_year if household else None) or timezone.localdate().year - 1},
     )
+    chosen = request.POST.get("form")
+    create_form = forms.Form(request.POST if request.method == "POST" and chosen not in ("member", "income") else None)
     if request.method == "POST":
+        target = {"member": member_form, "income": income_form}.get(chosen, create_form)
         try:
-            if request.POST.get("form") == "create" and household is None:
+            if target is create_form and household is None:
                 services.household_create(by=request.user, head=person)
+                _record_edit(request, person, _("已建立家庭。"))
                 return redirect("registry:household_edit", pk=person.pk)
-            if household is not None and member_form.is_bound and member_form.is_valid():
+            if household is not None and target is member_form and member_form.is_valid():
                 services.household_add_member(household=household, by=request.user, **member_form.cleaned_data)
-                messages.success(request, _("已添加家庭成员。"))
+                _record_edit(request, person, _("已添加家庭成员。"))
                 return redirect("registry:household_edit", pk=person.pk)
-            if household is not None and income_form.is_bound and income_form.is_valid():
+            if household is not None and target is income_form and income_form.is_valid():
                 services.household_update_income(household=household, by=request.user, **income_form.cleaned_data)
-                messages.success(request, _("已更新家庭收入。"))
+                _record_edit(request, person, _("已更新家庭收入。"))
                 return redirect("registry:household_edit", pk=person.pk)
         except ValidationError as error:
-            attach_errors(member_form if member_form.is_bound else income_form, error)
+            target.is_valid()  # errors can only be added to a cleaned form
+            attach_errors(target, error)
     return render(request, "registry/household_form.html", {
         "person": person, "household": household, "members": members, "flags": flags,
-        "member_form": member_form, "income_form": income_form,
-        "has_errors": bool(member_form.errors or income_form.errors),
+        "member_form": member_form, "income_form": income_form, "create_form": create_form,
+        "has_errors": bool(member_form.errors or income_form.errors or create_form.errors),
     })
 
 
@@ -347,4 +362,5 @@ def certificates_expiring(request):
     """Worklist: valid cards expiring within the notice period (到期换证)."""
     today = timezone.localdate()
     page = Paginator(selectors.certificates_expiring(user=request.user, on=today), 50).get_page(request.GET.get("page"))
-    return render(request, "registry/certificates_expiring.html", {"page": page, "today": today})
+    return render(request, "registry/certificates_expiring.html", {
+        "page": page, "today": today, "notice_days": parameter_int("certificate.expiry_notice_days", on=today)})

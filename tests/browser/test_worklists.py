@@ -13,9 +13,9 @@ def test_officer_workbench_and_expiring_list(page, community_officer, persons):
     assert main.get_by_role("heading", level=1).inner_text() == "工作台"
     active = main.get_by_role("region", name="负责区域在册残疾人")
     assert active.locator(".card__number").inner_text() == "3"  # 北疆社区 only
-    expiring = main.get_by_role("region", name="90天内到期的残疾人证")
+    expiring = main.get_by_role("region", name="已到期或90天内到期的残疾人证")
     assert expiring.locator(".card__number").inner_text() == "1"
-    table = main.get_by_role("table", name="即将到期的残疾人证（前10条）")
+    table = main.get_by_role("table", name="需要换证的残疾人证（前10条）")
     assert table.locator("tbody tr td").first.inner_text() == "李小红"
     assert_accessible(page, state="officer workbench")
 
@@ -37,7 +37,7 @@ def test_expiring_list_empty(page, community_officer, persons):
     persons["li_card"].save()
     login(page, community_officer)
     page.goto("/certificates/expiring/")
-    assert "0 个有效残疾人证将在90天内到期" in page.get_by_role("main").inner_text()
+    assert "0 个残疾人证已到期或将在90天内到期" in page.get_by_role("main").inner_text()
     assert page.locator("table").count() == 0
     assert_accessible(page, state="nothing expiring")
 

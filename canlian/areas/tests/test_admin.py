@@ -25,3 +25,14 @@ def test_parameters_are_listed_in_the_admin(admin_user, client):
     page = client.get("/admin/parameters/parameter/")
     assert page.status_code == 200
     assert "残疾人证有效期" in page.content.decode()
+
+
+def test_moving_an_area_under_its_own_village_is_refused_at_the_field(admin_user, areas, client):
+    client.force_login(admin_user)
+    sumu = areas["sumu"]
+    response = client.post(f"/admin/areas/area/{sumu.pk}/change/", {
+        "name": sumu.name, "name_mn": "", "parent": areas["gacha"].pk})
+    assert response.status_code == 200
+    assert "不能把区划移到它自己或它的下级之下" in response.content.decode()
+    sumu.refresh_from_db()
+    assert sumu.parent == areas["city"]

@@ -8,9 +8,9 @@ from canlian.registry.rules import (
     MemberFacts,
     add_years,
     certificate_class_for,
-    certificate_expiring,
     certificate_issue_decision,
     certificate_number_problems,
+    certificate_renewable,
     household_flags,
     washington_group_identified,
 )
@@ -159,12 +159,12 @@ def test_add_years_from_29_february_to_a_leap_year_keeps_29():
     assert add_years(date(2020, 2, 29), 4) == date(2024, 2, 29)
 
 
-def test_card_expiring_within_notice_period_includes_both_ends():
+def test_card_is_renewable_from_the_notice_period_on_and_after_expiry():
     on = date(2024, 1, 1)
-    assert certificate_expiring(valid_until=on, on=on, notice_days=90)
-    assert certificate_expiring(valid_until=date(2024, 3, 31), on=on, notice_days=90)
-    assert not certificate_expiring(valid_until=date(2024, 4, 1), on=on, notice_days=90)
-    assert not certificate_expiring(valid_until=date(2023, 12, 31), on=on, notice_days=90)
+    assert certificate_renewable(valid_until=on, on=on, notice_days=90)
+    assert certificate_renewable(valid_until=date(2024, 3, 31), on=on, notice_days=90)
+    assert not certificate_renewable(valid_until=date(2024, 4, 1), on=on, notice_days=90)
+    assert certificate_renewable(valid_until=date(2023, 12, 31), on=on, notice_days=90)  # overdue
 
 
 # --- household flags (一户多残, 依老养残) ----------------------------------------------------------------

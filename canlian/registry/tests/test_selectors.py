@@ -1,10 +1,11 @@
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.http import Http404
 
 from canlian.registry import selectors, services
 from canlian.registry.choices import LifeStatus, Relation
+from canlian.registry.models import Certificate
 from canlian.registry.rules import Finding
 from canlian.registry.selectors import PersonFilters, person_search
 from canlian.registry.tests.factories import make_assessment, make_certificate, make_id, make_person
@@ -202,7 +203,12 @@ def test_certificates_expiring_in_more_than_90_days_are_not_listed(officer, zhan
     assert not selectors.certificates_expiring(user=officer, on=date(2030, 1, 30)).exists()  # 91 days
 
 
-def test_certificates_already_expired_are_not_listed(officer, zhang):
+def test_overdue_certificates_stay_on_the_renewal_list(officer, zhang):
+    assert [c.person for c in selectors.certificates_expiring(user=officer, on=date(2030, 5, 2))] == [zhang]
+
+
+def test_cancelled_certificates_leave_the_renewal_list(officer, zhang):
+    services.certificate_cancel(certificate=zhang.certificates.get(), by=officer, on=date(2024, 1, 1), reason="注销")
     assert not selectors.certificates_expiring(user=officer, on=date(2030, 5, 2)).exists()
 
 
@@ -282,17 +288,18 @@ def test_timeline_shows_life_status_change_with_its_reason(officer, areas):
     assert ("状态变更原因", "—", "迁往锡林浩特市") in entry.changes
 
 
-def test_timeline_lists_certificate_actions_with_masked_numbers(officer, zhang):
-    certificate = zhang.certificates.get()
-    services.certificate_renew(certificate=certificate, by=officer, on=date(2024, 3, 1))
-    new = services.certificate_reissue(certificate=certificate, by=officer, on=date(2024, 4, 1), reason="遗失")
-    entries = [e for e in selectors.person_timeline(zhang) if e.title.startswith("残疾人证")]
+def test_timeline_lists_certificate_actions_with_masked_numbers(officer, areas):
+    wang = make_person(by=officer, area=areas["beijiang"], name="王五", sequence=31)
+    certificate = make_certificate(person=wang, by=officer, on=date(2016, 6, 1))
+    services.certificate_renew(certificate=certificate, by=officer, on=date(2026, 4, 1))
+    new = services.certificate_reissue(certificate=certificate, by=officer, on=date(2026, 5, 1), reason="遗失")
+    entries = [e for e in selectors.person_timeline(wang) if e.title.startswith("残疾人证")]
     reasons = {e.reason for e in entries}
     assert {"发证", "换证（到期换领）", "补发：遗失"} <= reasons
-    assert all(zhang.id_number not in e.title for e in entries)
+    assert all(wang.id_number not in e.title for e in entries)
     assert f"残疾人证 152501********{new.number[14:]}" in [e.title for e in entries]
     renewal = next(e for e in entries if e.reason == "换证（到期换领）")
-    assert ("有效期至", "2030-05-01", "2034-03-01") in renewal.changes
+    assert ("有效期至", "2026-06-01", "2036-04-01") in renewal.changes
 
 
 def test_timeline_lists_household_changes(officer, zhang):
@@ -357,3 +364,22 @@ def test_lookup_by_number_finds_the_one_person(officer, zhang, li):
     assert [p.name for p in page.object_list] == ["张三丰"]
     assert page.paginator.count == 1
     assert page.object_list[0].valid_certificates[0].number == zhang.id_number + "42"
+
+
+def test_renewal_worklist_agrees_with_the_renewal_rule(officer, areas):
+    """The worklist's SQL and rules.certificate_renewable decide the same for every card (policy twin)."""
+    import random
+
+    from canlian.registry.rules import certificate_renewable
+
+    rng = random.Random(7)
+    today = date(2026, 11, 28)
+    for index in range(40):
+        person = make_person(by=officer, area=areas["beijiang"], name="王甲", sequence=201 + 2 * index)
+        issued = date(2016, 1, 1) + timedelta(days=rng.randrange(0, 3650))
+        make_certificate(person=person, by=officer, on=min(issued, today))
+    listed = set(selectors.certificates_expiring(user=officer, on=today).values_list("pk", flat=True))
+    expected = {c.pk for c in Certificate.objects.all()
+                if certificate_renewable(valid_until=c.valid_until, on=today, notice_days=90)}
+    assert listed == expected
+    assert len(expected) > 5

@@ -161,20 +161,49 @@ def test_assessment_dated_before_birth_is_refused(person, officer):
 # --- renew (换证) ------------------------------------------------------------------------------------
 
 
-def test_renewal_keeps_the_number_and_starts_a_new_validity(certificate, officer):
-    renewed = services.certificate_renew(certificate=certificate, by=officer, on=date(2024, 3, 1))
-    assert renewed.pk == certificate.pk
-    assert renewed.number == certificate.number
+@pytest.fixture
+def old_certificate(person, officer):
+    """A card issued 2016-06-01, valid until 2026-06-01."""
+    return make_certificate(person=person, by=officer, category=4, grade=2, on=date(2016, 6, 1))
+
+
+def test_renewal_keeps_the_number_and_starts_a_new_validity(old_certificate, officer):
+    renewed = services.certificate_renew(certificate=old_certificate, by=officer, on=date(2026, 3, 10))
+    assert renewed.pk == old_certificate.pk
+    assert renewed.number == old_certificate.number
     assert (renewed.issued_on, renewed.valid_until, renewed.status) == (
-        date(2024, 3, 1), date(2034, 3, 1), CertificateStatus.VALID)
+        date(2026, 3, 10), date(2036, 3, 10), CertificateStatus.VALID)
     assert renewed.history.latest("history_id").history_change_reason == "换证（到期换领）"
 
 
-def test_holder_who_moved_away_cannot_renew(certificate, person, officer):
+def test_card_past_its_date_is_renewed(old_certificate, officer):
+    renewed = services.certificate_renew(certificate=old_certificate, by=officer, on=date(2026, 9, 1))
+    assert renewed.valid_until == date(2036, 9, 1)
+
+
+def test_renewal_waits_for_the_notice_period_before_expiry(old_certificate, officer):
+    # 2026-06-01 minus 90 days is 2026-03-03: a day earlier is too early.
+    with pytest.raises(ValidationError, match="到期前 90 天内才能换证") as excinfo:
+        services.certificate_renew(certificate=old_certificate, by=officer, on=date(2026, 3, 2))
+    assert "on" in excinfo.value.message_dict
+    services.certificate_renew(certificate=old_certificate, by=officer, on=date(2026, 3, 3))
+
+
+def test_action_dated_before_the_card_is_refused(certificate, officer):
+    with pytest.raises(ValidationError, match="不能早于 2020-05-01"):
+        services.certificate_freeze(certificate=certificate, by=officer, on=date(2019, 1, 1), reason="迁出")
+
+
+def test_expired_card_must_be_renewed_before_it_is_reissued(old_certificate, officer):
+    with pytest.raises(ValidationError, match="已于 2026-06-01 到期"):
+        services.certificate_reissue(certificate=old_certificate, by=officer, on=date(2026, 7, 1), reason="遗失")
+
+
+def test_holder_who_moved_away_cannot_renew(old_certificate, person, officer):
     services.person_change_life_status(person=person, by=officer, status=LifeStatus.MOVED_OUT,
                                        since=date(2023, 1, 1), reason="迁出")
     with pytest.raises(ValidationError, match="持证人状态为“迁出”，不能换证"):
-        services.certificate_renew(certificate=certificate, by=officer, on=date(2024, 3, 1))
+        services.certificate_renew(certificate=old_certificate, by=officer, on=date(2026, 5, 1))
 
 
 def test_cancelled_certificate_cannot_be_renewed(certificate, officer):
@@ -402,7 +431,7 @@ def test_existing_multiple_disability_is_registered_with_components(person, offi
 
 
 def test_existing_certificate_for_a_holder_of_a_valid_one_is_refused(certificate, person, officer):
-    with pytest.raises(ValidationError, match="此人已持有有效残疾人证"):
+    with pytest.raises(ValidationError, match="已持有有效残疾人证，一人只能持有一个有效证件"):
         services.certificate_register(person=person, by=officer, number=person.id_number + "13", category=1,
                                       grade=3, issued_on=date(2019, 8, 1))
     assert person.certificates.count() == 1
@@ -413,3 +442,30 @@ def test_existing_certificate_with_a_future_issue_date_is_refused(person, office
         services.certificate_register(person=person, by=officer, number=person.id_number + "42", category=4,
                                       grade=2, issued_on=timezone.localdate() + timedelta(days=1))
     assert "发证日期不能晚于今天。" in excinfo.value.message_dict["number"]
+
+
+def test_existing_certificate_within_a_year_of_cancellation_is_refused(certificate, person, officer):
+    services.certificate_cancel(certificate=certificate, by=officer, on=date(2023, 1, 10), reason="本人申请")
+    with pytest.raises(ValidationError, match="2024-01-10 之前不得重新申请"):
+        services.certificate_register(person=person, by=officer, number=person.id_number + "13", category=1,
+                                      grade=3, issued_on=date(2023, 6, 1))
+
+
+def test_regrade_to_the_same_multiple_disability_is_refused(person, officer):
+    findings = [Finding(1, 2), Finding(4, 3)]
+    certificate = make_certificate(person=person, by=officer, findings=findings)
+    again = make_assessment(person=person, by=officer, on=date(2023, 1, 1), findings=findings)
+    with pytest.raises(ValidationError, match="与现有证件相同"):
+        services.certificate_regrade(certificate=certificate, assessment=again, by=officer, on=date(2023, 2, 1))
+
+
+def test_registering_an_existing_certificate_publishes_the_change(person, officer, django_capture_on_commit_callbacks):
+    seen = []
+    events.subscribe(events.CertificateChanged, seen.append)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.certificate_register(person=person, by=officer, number=person.id_number + "13", category=1,
+                                          grade=3, issued_on=date(2019, 8, 1))
+    finally:
+        events._handlers[events.CertificateChanged].remove(seen.append)
+    assert [(e.action, e.grade) for e in seen] == [("register", 3)]
