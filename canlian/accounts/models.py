@@ -33,10 +33,5 @@ class User(AbstractUser):
         return self.is_active and self.role in {Role.FEDERATION_OFFICER, Role.COMMUNITY_OFFICER}
 
     @property
-    def sees_full_id_numbers(self) -> bool:
-        """No role sees full ID numbers by default; revealing one asks for a reason (logged)."""
-        return False
-
-    @property
     def is_platform_admin(self) -> bool:
         return self.is_active and (self.role == Role.ADMIN or self.is_superuser)

@@ -12,8 +12,3 @@ def mask_certificate_number(number: str) -> str:
     """Mask the ID part of a certificate number, keep category, grade and reissue suffix."""
     return mask_id_number(number[:18]) + number[18:]
 
-
-def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

@@ -44,8 +44,6 @@ class Grade(models.IntegerChoices):
     FOUR = 4, _("四级")
 
 
-SEVERE_GRADES = (Grade.ONE, Grade.TWO)
-
 
 class Sex(models.TextChoices):
     MALE = "M", _("男")

@@ -172,6 +172,7 @@ class AssessmentFinding(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "category"], name="finding_one_per_category"),
             models.CheckConstraint(condition=Q(category__lte=6), name="finding_single_category"),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="finding_grade"),
         ]
 
     def __str__(self) -> str:
@@ -232,9 +233,6 @@ class Certificate(models.Model):
 
         return CertificateStatus(self.status_on(timezone.localdate())).label
 
-    @property
-    def is_severe(self) -> bool:
-        return self.grade in (1, 2)
 
 
 def valid_certificate_on(day: date, prefix: str = "") -> Q:
@@ -256,6 +254,7 @@ class CertificateComponent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["certificate", "category"], name="component_one_per_category"),
             models.CheckConstraint(condition=Q(category__lte=6), name="component_single_category"),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=4), name="component_grade"),
         ]
 
     def __str__(self) -> str:

@@ -24,7 +24,7 @@ from canlian.common.masking import mask_id_number
 from canlian.common.text import pinyin_initials
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import events, rules
-from canlian.registry.choices import CertificateStatus, LifeStatus, Relation
+from canlian.registry.choices import WG_DOMAINS, CertificateStatus, LifeStatus, Relation, WgAnswer
 from canlian.registry.models import (
     Assessment,
     AssessmentFinding,
@@ -317,6 +317,12 @@ def assessment_record(*, person: Person, by, assessed_on: date, institution: str
     institution = " ".join((institution or "").split())
     if not institution:
         errors["institution"] = [_("请填写评定机构。")]
+    wg_answers = wg_answers or {}
+    if set(wg_answers) - {name for name, _label in WG_DOMAINS}:
+        raise TypeError(f"unknown WG-SS questions: {sorted(set(wg_answers) - {n for n, _l in WG_DOMAINS})}")
+    for name, answer in wg_answers.items():
+        if answer is not None and answer not in WgAnswer.values:
+            errors[name] = [_("请选择 1–4 的回答。")]
     if not findings:
         errors["findings"] = [_("请至少选择一个残疾类别及其等级。")]
     elif len({f.category for f in findings}) != len(findings):
@@ -324,7 +330,7 @@ def assessment_record(*, person: Person, by, assessed_on: date, institution: str
     if errors:
         raise ValidationError(errors)
     assessment = Assessment.objects.create(person=person, assessed_on=assessed_on, institution=institution,
-                                           recorded_by=by, **(wg_answers or {}))
+                                           recorded_by=by, **wg_answers)
     AssessmentFinding.objects.bulk_create(
         AssessmentFinding(assessment=assessment, category=f.category, grade=f.grade) for f in findings
     )

@@ -1,4 +1,4 @@
-from canlian.common.masking import mask_certificate_number, mask_id_number, mask_phone
+from canlian.common.masking import mask_certificate_number, mask_id_number
 
 
 def test_id_number_shows_area_code_and_last_four_only():
@@ -14,10 +14,3 @@ def test_certificate_number_masks_the_id_part_and_keeps_category_grade_and_suffi
     assert mask_certificate_number("15250119800101011842") == "152501********011842"
     assert mask_certificate_number("15250119800101011842B1") == "152501********011842B1"
 
-
-def test_mobile_phone_shows_first_three_and_last_four():
-    assert mask_phone("13800001234") == "138****1234"
-
-
-def test_short_phone_is_masked_completely():
-    assert mask_phone("12345") == "*****"
