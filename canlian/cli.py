@@ -26,8 +26,10 @@ def main(argv: list[str] | None = None) -> None:
 
 def _serve(argv: list[str]) -> None:
     """Serve with gunicorn and WhiteNoise, as in production."""
-    bind = os.environ.get("CANLIAN_BIND", "127.0.0.1:8000")
-    workers = os.environ.get("WEB_CONCURRENCY", "3")
+    from canlian.common.env import env_int, env_str
+
+    bind = env_str("CANLIAN_BIND", "127.0.0.1:8000")
+    workers = str(env_int("WEB_CONCURRENCY", default=3))
     _django(["collectstatic", "--noinput", "-v", "0"])
     print(f"残联综合服务平台 正在运行： http://{bind}/   (Ctrl+C 停止)", flush=True)
     os.execvp(sys.executable, [  # noqa: S606 — replaces this process with gunicorn
