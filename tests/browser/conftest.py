@@ -97,46 +97,15 @@ def page(browser, live_server):
 
 @pytest.fixture
 def areas(transactional_db):
+    """The shared fixtures' areas, committed: the live server runs in another thread."""
     from canlian.registry.tests.factories import make_areas
 
     return make_areas()
 
 
 @pytest.fixture
-def officer(areas):
-    """A federation officer (残联工作人员) covering the whole city."""
-    from canlian.accounts.models import Role
-    from canlian.registry.tests.factories import make_user
-
-    return make_user("officer", Role.FEDERATION_OFFICER, [areas["city"]])
-
-
-@pytest.fixture
-def community_officer(areas):
-    """A community officer (专职委员) of 北疆社区 only."""
-    from canlian.accounts.models import Role
-    from canlian.registry.tests.factories import make_user
-
-    return make_user("beijiang", Role.COMMUNITY_OFFICER, [areas["beijiang"]])
-
-
-@pytest.fixture
-def leader(areas):
-    from canlian.accounts.models import Role
-    from canlian.registry.tests.factories import make_user
-
-    return make_user("leader", Role.FEDERATION_LEADER, [areas["city"]])
-
-
-@pytest.fixture
-def admin_user(areas):
-    from canlian.accounts.models import Role
-    from canlian.registry.tests.factories import make_user
-
-    user = make_user("admin", Role.ADMIN, [areas["city"]])
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
+def community_officer(beijiang_officer):
+    return beijiang_officer
 
 
 def ten_years_ago_plus(days: int) -> date:
