@@ -59,6 +59,12 @@ def normalize_id_number(raw: str, *, today: date | None = None) -> str:
     return number
 
 
+def id_number_for(area: str, birth: date, sequence: int) -> str:
+    """Compose a valid 18-character ID number: area code, birth date, sequence (odd = male), check character."""
+    body = f"{area}{birth.year:04d}{birth.month:02d}{birth.day:02d}{sequence:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
 def birth_date_of(id_number: str) -> date:
     return ric.get_birth_date(id_number)
 

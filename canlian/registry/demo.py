@@ -13,7 +13,7 @@ from django.db import transaction
 from canlian.accounts.models import Role, User
 from canlian.areas.models import Area
 from canlian.areas.services import area_create
-from canlian.common.ids import certificate_number_for
+from canlian.common.ids import birth_date_of, certificate_number_for, id_number_for
 from canlian.registry import rules, services
 from canlian.registry.choices import Category, Relation
 from canlian.registry.models import Person
@@ -78,7 +78,7 @@ class DemoPerson:
 
     @property
     def birth_date(self) -> date:
-        return date(int(self.id_number[6:10]), int(self.id_number[10:12]), int(self.id_number[12:14]))
+        return birth_date_of(self.id_number)
 
 
 def area_codes() -> list[tuple[str, str, str, str | None]]:
@@ -91,14 +91,11 @@ def area_codes() -> list[tuple[str, str, str, str | None]]:
 
 
 def _id_number(rng: random.Random, birth: date, male: bool, used: set[str]) -> str:
-    from stdnum.cn import ric
-
     while True:
         sequence = rng.randrange(1, 999)
         if sequence % 2 != int(male):
             sequence += 1 if sequence < 998 else -1
-        body = f"152501{birth:%Y%m%d}{sequence:03d}"
-        number = body + ric.calc_check_digit(body + "0")
+        number = id_number_for("152501", birth, sequence)
         if number not in used:
             used.add(number)
             return number

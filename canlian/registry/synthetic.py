@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import connections, transaction
-from stdnum.cn import ric
 
+from canlian.common.ids import certificate_number_for, id_number_for
 from canlian.common.text import pinyin_initials
+from canlian.parameters.catalogue import SPECS
 from canlian.registry.names import (
     HAN_GIVEN_FEMALE,
     HAN_GIVEN_MALE,
@@ -46,6 +47,7 @@ from canlian.registry.names import (
     MONGOLIAN_FEMALE,
     MONGOLIAN_MALE,
 )
+from canlian.registry.rules import add_years
 
 DEFAULT_SEED = 150000
 DEFAULT_COMMUNITIES = 5000
@@ -56,6 +58,8 @@ FIRST_BIRTH, LAST_BIRTH = date(1930, 1, 1), date(2022, 12, 31)
 DAYS = (LAST_BIRTH - FIRST_BIRTH).days + 1
 SEQUENCES = 999  # the 3-digit sequence 001–999; odd = male
 CREATED_AT = "2025-06-30 00:00:00+00:00"
+# The catalogue's default: a bulk load writes rows directly and reads no parameter table.
+VALIDITY_YEARS = int(SPECS["certificate.validity_years"].default)
 
 PROVINCE = ("150000000000", "内蒙古自治区")
 PREFECTURES = {"1501": "呼和浩特市", "1502": "包头市", "1522": "兴安盟", "1525": "锡林郭勒盟", "1529": "阿拉善盟"}
@@ -193,21 +197,9 @@ def _multiplier(seed: int, modulus: int) -> int:
     return a
 
 
-def id_number_for(county: str, birth: date, sequence: int) -> str:
-    body = f"{county}{birth.year:04d}{birth.month:02d}{birth.day:02d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
 def _age(birth: date) -> int:
     on = REFERENCE_DATE
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def person_chunks(plan: SyntheticPlan, *, areas: list[tuple], first_person_id: int = 1,
@@ -276,8 +268,9 @@ def person_chunks(plan: SyntheticPlan, *, areas: list[tuple], first_person_id: i
             issued = date.fromordinal(earliest + int(rand() * (reference - earliest + 1)))
             issued_text = issued.isoformat()
             certificates.append((
-                certificate_id, f"{id_number}{category}{grade}", person_id, category, grade, 0, issued_text,
-                _add_years(issued, 10).isoformat(), "valid", issued_text, "", None, None, CREATED_AT,
+                certificate_id, certificate_number_for(id_number, category, grade), person_id, category, grade, 0,
+                issued_text, add_years(issued, VALIDITY_YEARS).isoformat(), "valid", issued_text, "", None, None,
+                CREATED_AT,
             ))
             certificate_id += 1
         if len(persons) >= chunk:

@@ -4,19 +4,18 @@ import functools
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from stdnum.cn import ric
 
 from canlian.accounts.models import Role, User
 from canlian.areas.models import Area
 from canlian.areas.services import area_create
+from canlian.common.ids import id_number_for
 from canlian.registry import rules, services
 from canlian.registry.models import Person
 
 
 def make_id(birth: date = date(1980, 1, 1), sequence: int = 11, area: str = "152501") -> str:
     """A valid 18-character ID number (odd sequence = male)."""
-    body = f"{area}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return id_number_for(area, birth, sequence)
 
 
 def make_areas() -> dict[str, Area]:
