@@ -144,6 +144,7 @@ class Assessment(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("残疾评定变更记录"))
 
     class Meta:
         verbose_name = _("残疾评定")

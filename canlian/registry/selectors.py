@@ -176,12 +176,19 @@ def certificate_summary_by_category(*, user) -> list[dict]:
     ]
 
 
-def household_facts(*, person: Person, on: date):
-    """The person's household, its members and the flags derived from them (一户多残, 依老养残)."""
+def household_facts(*, user, person: Person, on: date):
+    """The person's household, its members and the flags derived from them (一户多残, 依老养残).
+
+    A registered member living outside the user's areas is marked `hidden`: the page shows the relation only.
+    """
     membership = HouseholdMember.objects.select_related("household").filter(person=person).first()
     if membership is None:
         return None, [], None
     members = list(membership.household.members.select_related("person").order_by("pk"))
+    visible = set(person_queryset(user=user).filter(pk__in=[m.person_id for m in members if m.person_id])
+                  .values_list("pk", flat=True))
+    for member in members:
+        member.hidden = member.person_id is not None and member.person_id not in visible
     facts = [
         rules.MemberFacts(relation=m.relation, birth_date=m.person.birth_date if m.person_id else m.birth_date,
                           disabled=m.person_id is not None and m.person.life_status == LifeStatus.ACTIVE)
@@ -254,8 +261,12 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
     return entries
 
 
-def person_timeline(person: Person, *, assessments: list[Assessment] | None = None) -> list[TimelineEntry]:
-    """Everything that happened to a person, newest first: details, certificates, household, assessments."""
+def person_timeline(person: Person, *, assessments: list[Assessment] | None = None,
+                    hidden_person_ids: frozenset[int] = frozenset()) -> list[TimelineEntry]:
+    """Everything that happened to a person, newest first: details, certificates, household, assessments.
+
+    Household members in `hidden_person_ids` (living outside the viewer's areas) are named by relation only.
+    """
     entries = _entries_for(
         Person.history.filter(id=person.pk).select_related("history_user", "residence_area", "hukou_area"),
         lambda r: _("登记信息") if r.history_type == "+" else _("信息变更"),
@@ -269,7 +280,9 @@ def person_timeline(person: Person, *, assessments: list[Assessment] | None = No
         entries += _entries_for(
             HouseholdMember.history.filter(household_id__in=membership_ids).select_related("history_user",
                                                                                               "person"),
-            lambda r: _("家庭成员：%(n)s") % {"n": r.person.name if r.person_id else r.name},
+            lambda r: _("家庭成员：%(n)s") % {
+                "n": r.get_relation_display() if r.person_id in hidden_person_ids
+                else r.person.name if r.person_id else r.name},
         )
         entries += _entries_for(
             Household.history.filter(id__in=membership_ids).select_related("history_user"),

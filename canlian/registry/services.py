@@ -329,8 +329,10 @@ def assessment_record(*, person: Person, by, assessed_on: date, institution: str
         errors["findings"] = [_("同一残疾类别只能有一个等级。")]
     if errors:
         raise ValidationError(errors)
-    assessment = Assessment.objects.create(person=person, assessed_on=assessed_on, institution=institution,
-                                           recorded_by=by, **wg_answers)
+    assessment = Assessment(person=person, assessed_on=assessed_on, institution=institution, recorded_by=by,
+                            **wg_answers)
+    _stamp(assessment, by=by, reason=_("录入评定"))
+    assessment.save()
     AssessmentFinding.objects.bulk_create(
         AssessmentFinding(assessment=assessment, category=f.category, grade=f.grade) for f in findings
     )

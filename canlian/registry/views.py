@@ -143,7 +143,7 @@ def person_edit(request, pk: int):
 
 def _person_file_context(request, person: Person, *, full_id: bool = False) -> dict:
     today = timezone.localdate()
-    household, members, flags = selectors.household_facts(person=person, on=today)
+    household, members, flags = selectors.household_facts(user=request.user, person=person, on=today)
     assessments = list(selectors.assessments_of(person))
     return {
         "person": person,
@@ -157,7 +157,8 @@ def _person_file_context(request, person: Person, *, full_id: bool = False) -> d
         "household": household,
         "members": members,
         "flags": flags,
-        "timeline": selectors.person_timeline(person, assessments=assessments),
+        "timeline": selectors.person_timeline(
+            person, assessments=assessments, hidden_person_ids=frozenset(m.person_id for m in members if m.hidden)),
     }
 
 
@@ -322,7 +323,7 @@ def certificate_regrade(request, pk: int):
 def household_edit(request, pk: int):
     """Open the person's household, add members, record its income."""
     person = _person_in_scope(request, pk)
-    household, members, flags = selectors.household_facts(person=person, on=timezone.localdate())
+    household, members, flags = selectors.household_facts(user=request.user, person=person, on=timezone.localdate())
     member_form = HouseholdMemberForm(request.POST if request.POST.get("form") == "member" else None,
                                       prefix="member")
     income_form = HouseholdIncomeForm(

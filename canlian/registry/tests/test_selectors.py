@@ -228,14 +228,14 @@ def test_household_facts_flag_elderly_parent_care(officer, zhang):
     household = services.household_create(by=officer, head=zhang)
     services.household_add_member(household=household, by=officer, relation=Relation.PARENT, name="张父",
                                   birth_date=date(1950, 1, 1))
-    found, members, flags = selectors.household_facts(person=zhang, on=date(2024, 1, 1))
+    found, members, flags = selectors.household_facts(user=officer, person=zhang, on=date(2024, 1, 1))
     assert found == household
     assert [m.display_name for m in members] == ["张三丰", "张父"]
     assert flags.elderly_parent_carer and not flags.several_disabled
 
 
 def test_person_without_household_has_no_facts(officer, zhang):
-    assert selectors.household_facts(person=zhang, on=date(2024, 1, 1)) == (None, [], None)
+    assert selectors.household_facts(user=officer, person=zhang, on=date(2024, 1, 1)) == (None, [], None)
 
 
 # --- the person's timeline (一人一档时间线) -------------------------------------------------------------------

@@ -515,3 +515,16 @@ def test_attempt_on_another_communitys_file_is_logged_as_denied(client, dongchen
 def test_missing_person_is_not_logged_as_denied(client, dongcheng_officer):
     _login(client, dongcheng_officer).get("/persons/999999/")
     assert not AccessLog.objects.filter(action=AccessLog.Action.DENIED).exists()
+
+
+def test_household_member_living_in_another_community_is_shown_by_relation_only(client, beijiang_officer, officer,
+                                                                               zhang, areas):
+    spouse = make_person(by=officer, area=areas["dongcheng"], name="王秀英", sequence=22, phone="13600007777")
+    household = services.household_create(by=officer, head=zhang)
+    services.household_add_member(household=household, by=officer, relation="spouse", person=spouse)
+    for url in (f"/persons/{zhang.pk}/", f"/persons/{zhang.pk}/household/"):
+        html = _html(_login(client, beijiang_officer).get(url))
+        assert "王秀英" not in html, url
+        assert f"/persons/{spouse.pk}/" not in html, url
+        assert "居住在其他区域" in html, url
+    assert "王秀英" in _html(_login(client, officer).get(f"/persons/{zhang.pk}/"))
