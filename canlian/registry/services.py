@@ -79,6 +79,18 @@ def _stamp(instance, *, by, reason: str = "") -> None:
     instance._change_reason = reason
 
 
+def _save(instance, *, by, reason: str, conflict: ValidationError):
+    """Save with history (who, why); a unique constraint hit by a concurrent write becomes `conflict`."""
+    _stamp(instance, by=by, reason=reason)
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # A second submission, or another officer, got there first: the database kept the rule.
+        raise conflict from None
+    return instance
+
+
 _PERSON_FIELDS = (
     "name", "ethnicity", "hukou_type", "hukou_area", "residence_area", "address", "phone", "guardian_name",
     "guardian_relation", "guardian_phone", "marital_status", "education_level",
@@ -140,14 +152,7 @@ def person_create(*, by, id_number: str, today: date | None = None, **values) ->
         id_number=id_number, birth_date=birth_date_of(id_number), sex=sex_of(id_number),
         name_initials=pinyin_initials(values["name"]), life_status=LifeStatus.ACTIVE, **values,
     )
-    _stamp(person, by=by, reason=_("登记"))
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        # Another officer registered the same ID number a moment ago.
-        raise _duplicate_id_error(id_number) from None
-    return person
+    return _save(person, by=by, reason=_("登记"), conflict=_duplicate_id_error(id_number))
 
 
 @transaction.atomic
@@ -181,12 +186,7 @@ def person_update(*, person: Person, by, reason: str = "", **values) -> Person:
     for field, value in values.items():
         setattr(person, field, value)
     person.name_initials = pinyin_initials(person.name)
-    _stamp(person, by=by, reason=reason or _("修改信息"))
-    try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError:
-        raise _duplicate_id_error(person.id_number) from None
+    _save(person, by=by, reason=reason or _("修改信息"), conflict=_duplicate_id_error(person.id_number))
     if old_area.pk != person.residence_area_id:
         events.publish(events.PersonMoved(person_id=person.pk, old_area_code=old_area.code,
                                           new_area_code=person.residence_area.code))
@@ -247,14 +247,8 @@ def household_create(*, by, head: Person, address: str = "", per_capita_income=N
 
 
 def _save_member(member: HouseholdMember, *, by, reason: str) -> HouseholdMember:
-    _stamp(member, by=by, reason=reason)
-    try:
-        with transaction.atomic():
-            member.save()
-    except IntegrityError:
-        # A second submission, or another officer, got there first.
-        raise ValidationError(_("此人已在一个家庭中，或该家庭已有户主。")) from None
-    return member
+    return _save(member, by=by, reason=reason,
+                 conflict=ValidationError(_("此人已在一个家庭中，或该家庭已有户主。")))
 
 
 @transaction.atomic
@@ -344,13 +338,8 @@ def _findings_of(assessment: Assessment) -> list[rules.Finding]:
 
 
 def _save_certificate(certificate: Certificate, *, by, reason: str) -> Certificate:
-    _stamp(certificate, by=by, reason=reason)
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError:
-        raise ValidationError(_("此人已持有有效残疾人证，或该证号已在使用。")) from None
-    return certificate
+    return _save(certificate, by=by, reason=reason,
+                 conflict=ValidationError(_("此人已持有有效残疾人证，或该证号已在使用。")))
 
 
 def _publish_certificate(certificate: Certificate, action: str, on: date) -> None:
