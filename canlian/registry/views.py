@@ -92,6 +92,23 @@ def _record_edit(request, person: Person, message: str) -> None:
     messages.success(request, message)
 
 
+def _form_page(request, form, *, person: Person, run, done, title: str, submit: str, certificate=None):
+    """A one-form page: a valid post runs the service; a refusal shows at the fields, success returns to the file.
+
+    `done` is the success message, or a function of the service's result that makes it.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = run(form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            _record_edit(request, person, done(result) if callable(done) else done)
+            return redirect("registry:person_detail", pk=person.pk)
+    return render(request, "registry/simple_form.html", {
+        "form": form, "person": person, "certificate": certificate, "title": title, "submit": submit})
+
+
 def _person_form_initial(person: Person) -> dict:
     return {
         "name": person.name, "ethnicity": person.ethnicity,
@@ -188,16 +205,9 @@ def person_reveal_id(request, pk: int):
 def person_life_status(request, pk: int):
     person = _person_in_scope(request, pk)
     form = LifeStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_change_life_status(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _record_edit(request, person, _("人员状态已更新。"))
-            return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": person, "title": _("变更人员状态"), "submit": _("保存状态")})
+    return _form_page(request, form, person=person, title=_("变更人员状态"), submit=_("保存状态"),
+                      done=_("人员状态已更新。"),
+                      run=lambda data: services.person_change_life_status(person=person, by=request.user, **data))
 
 
 @person_staff_required
@@ -228,16 +238,9 @@ def certificate_issue(request, pk: int):
     person = _person_in_scope(request, pk)
     form = CertificateIssueForm(request.POST or None, assessments=selectors.assessments_of(person),
                                 initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            certificate = services.certificate_issue(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _record_edit(request, person, _("已发证：%(n)s") % {"n": mask_certificate_number(certificate.number)})
-            return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": person, "title": _("发放残疾人证"), "submit": _("发证")})
+    return _form_page(request, form, person=person, title=_("发放残疾人证"), submit=_("发证"),
+                      done=lambda card: _("已发证：%(n)s") % {"n": mask_certificate_number(card.number)},
+                      run=lambda data: services.certificate_issue(person=person, by=request.user, **data))
 
 
 @person_staff_required
@@ -246,16 +249,9 @@ def certificate_register(request, pk: int):
     """Enter a card issued before the platform (存量证件录入)."""
     person = _person_in_scope(request, pk)
     form = CertificateRegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_register(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _record_edit(request, person, _("已录入残疾人证。"))
-            return redirect("registry:person_detail", pk=person.pk)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": person, "title": _("录入已有残疾人证"), "submit": _("录入")})
+    return _form_page(request, form, person=person, title=_("录入已有残疾人证"), submit=_("录入"),
+                      done=_("已录入残疾人证。"),
+                      run=lambda data: services.certificate_register(person=person, by=request.user, **data))
 
 
 _ACTIONS = {
@@ -286,17 +282,9 @@ def certificate_action(request, pk: int, action: str):
         del form.fields["reason"]
     else:
         form.fields["reason"].required = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(certificate=certificate, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _record_edit(request, certificate.person, _("已办理%(a)s。") % {"a": label})
-            return redirect("registry:person_detail", pk=certificate.person_id)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": certificate.person, "certificate": certificate,
-        "title": _("%(a)s残疾人证") % {"a": label}, "submit": label})
+    return _form_page(request, form, person=certificate.person, certificate=certificate,
+                      title=_("%(a)s残疾人证") % {"a": label}, submit=label, done=_("已办理%(a)s。") % {"a": label},
+                      run=lambda data: service(certificate=certificate, by=request.user, **data))
 
 
 @person_staff_required
@@ -305,17 +293,9 @@ def certificate_regrade(request, pk: int):
     certificate = _certificate_in_scope(request, pk)
     form = CertificateRegradeForm(request.POST or None, assessments=selectors.assessments_of(certificate.person),
                                   initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_regrade(certificate=certificate, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            attach_errors(form, error)
-        else:
-            _record_edit(request, certificate.person, _("已办理等级变更并换发新证。"))
-            return redirect("registry:person_detail", pk=certificate.person_id)
-    return render(request, "registry/simple_form.html", {
-        "form": form, "person": certificate.person, "certificate": certificate,
-        "title": _("残疾类别/等级变更"), "submit": _("变更并换发新证")})
+    return _form_page(request, form, person=certificate.person, certificate=certificate,
+                      title=_("残疾类别/等级变更"), submit=_("变更并换发新证"), done=_("已办理等级变更并换发新证。"),
+                      run=lambda data: services.certificate_regrade(certificate=certificate, by=request.user, **data))
 
 
 @person_staff_required
