@@ -7,7 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from canlian.common.env import env_bool, env_int, env_list, env_str
+from canlian.common.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("CANLIAN_DATA_DIR", str(BASE_DIR / "var")))
@@ -54,12 +54,15 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "canlian.common",
     "canlian.parameters",
     "canlian.areas",
     "canlian.accounts",
     "canlian.audit",
     "canlian.registry",
+    "canlian.exchange",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +200,27 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background work (imports): Django's task API with its database backend, so no broker is needed; a worker
+# (`canlian db_worker`, started by `canlian serve`) runs them. TASK_BACKEND=immediate runs them in the request.
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("TASK_BACKEND", ("database", "immediate"), default="database")],
+    }
+}
+
+# Department files: where uploads are kept (for audit and re-validation) and the largest accepted.
+IMPORT_DIR = DATA_DIR / "imports"
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", default=200) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=1_000_000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger API bodies are refused; files stream to disk
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Department API: calls per token per minute.
+API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=120)
 
 # Shown in the page header; a federation sets its own name.
 CANLIAN_FEDERATION_NAME = env_str("CANLIAN_FEDERATION_NAME", "二连浩特市残疾人联合会")

@@ -48,3 +48,12 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: tuple[str, ...], *, default: str) -> str:
+    value = os.environ.get(name, default).strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"环境变量 {name} 的值 {value!r} 不在可选值 {', '.join(choices)} 之中 ({name} must be one of them)"
+        )
+    return value

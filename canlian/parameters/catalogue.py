@@ -25,6 +25,8 @@ SPECS = {
         ),
         ParameterSpec("certificate.expiry_notice_days", "证件到期提醒天数", Decimal(90), "本平台默认"),
         ParameterSpec("household.elder_parent_age", "依老养残：父母年龄下限（岁）", Decimal(60), "规划 [U]"),
+        ParameterSpec("children.screening_max_age", "残疾儿童筛查与康复救助年龄上限（岁）", Decimal(14),
+                      "规划 0—14 岁 [U]；国发〔2018〕20号 基线 0—6 岁"),
         ParameterSpec("person.working_age_min", "就业年龄段下限（岁）", Decimal(16), "规划 16—59 岁 [C]"),
         ParameterSpec("person.working_age_max", "就业年龄段上限（岁）", Decimal(59), "规划 16—59 岁 [C]"),
     ]

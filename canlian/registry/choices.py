@@ -82,6 +82,15 @@ class LifeStatus(models.TextChoices):
     CANCELLED = "cancelled", _("注销")
 
 
+class AssistanceKind(models.TextChoices):
+    """Social-assistance statuses set by civil affairs (民政救助身份)."""
+
+    DIBAO = "dibao", _("低保")
+    NEAR_DIBAO = "near_dibao", _("低保边缘")
+    EXTREME_POVERTY = "extreme_poverty", _("特困供养")
+    LOW_INCOME = "low_income", _("低收入")
+
+
 class Relation(models.TextChoices):
     """Relation to the head of the household (与户主关系)."""
 

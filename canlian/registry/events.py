@@ -41,6 +41,18 @@ class CertificateChanged:
     on: date
 
 
+@dataclass(frozen=True)
+class AssistanceStatusesChanged:
+    """A civil-affairs list was applied: statuses of these kinds in this area changed as of `on`."""
+
+    area_code: str
+    kinds: tuple[str, ...]
+    on: date
+    started: int
+    corrected: int
+    ended: int
+
+
 _handlers: dict[type, list[Callable]] = defaultdict(list)
 
 

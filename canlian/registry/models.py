@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from canlian.registry.choices import (
     ETHNICITY_CHOICES,
+    AssistanceKind,
     Category,
     CertificateStatus,
     EducationLevel,
@@ -260,3 +261,34 @@ class CertificateComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}{self.get_grade_display()}"
+
+
+class AssistanceStatus(models.Model):
+    """A spell of a social-assistance status (低保/特困/低保边缘/低收入) from civil affairs' lists.
+
+    The spells are the history: a status is never edited away, a spell ends on the date of the first list
+    that no longer names the person. `source` says which list started and which ended it.
+    """
+
+    person = models.ForeignKey(Person, verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="assistance_statuses")
+    kind = models.CharField(_("救助类型"), max_length=20, choices=AssistanceKind.choices)
+    started_on = models.DateField(_("起始日期"))
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    started_by = models.CharField(_("依据名单"), max_length=100)
+    ended_by = models.CharField(_("终止依据"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("救助身份")
+        verbose_name_plural = _("救助身份")
+        ordering = ["-started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], condition=Q(ended_on__isnull=True),
+                                    name="assistance_one_open_spell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()} {self.started_on}"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day < self.ended_on)

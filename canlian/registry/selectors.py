@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from canlian.registry import rules
 from canlian.registry.choices import Category, CertificateStatus, LifeStatus
 from canlian.registry.models import (
     Assessment,
+    AssistanceStatus,
     Certificate,
     Household,
     HouseholdMember,
@@ -296,3 +297,38 @@ def person_timeline(person: Person, *, assessments: list[Assessment] | None = No
             reason=findings,
         ))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+# --- social-assistance statuses (救助身份) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssistanceListChanges:
+    """What applying a civil-affairs list changes; the dry run counts these, the import applies the same."""
+
+    started: QuerySet  # listed rows naming a person with no open spell of that kind: a spell starts
+    corrected: QuerySet[AssistanceStatus]  # open spells whose start date the list gives differently
+    ended: QuerySet[AssistanceStatus]  # open spells of the list's kinds in its area whose person it no longer names
+
+
+def assistance_list_changes(*, listed: QuerySet, mentioned: QuerySet, area, kinds: list[str],
+                            on: date) -> AssistanceListChanges:
+    """Compare a list with the registry.
+
+    `listed` holds the rows to apply and `mentioned` every row naming a registered person (a row whose name
+    differs is not applied, but its person has not dropped off the list); both give person_id, kind and
+    started_on. Spells end on the list date only for the kinds the list covers, in the area it covers.
+    """
+    open_spells = AssistanceStatus.objects.filter(ended_on__isnull=True)
+    same_spell = {"person_id": OuterRef("person_id"), "kind": OuterRef("kind")}
+    return AssistanceListChanges(
+        started=listed.exclude(Exists(open_spells.filter(**same_spell))),
+        corrected=open_spells.filter(Exists(listed.filter(**same_spell).exclude(started_on=OuterRef("started_on")))),
+        ended=open_spells.filter(kind__in=kinds, started_on__lt=on, person__residence_area__path__startswith=area.path)
+        .exclude(Exists(mentioned.filter(**same_spell))),
+    )
+
+
+def assistance_statuses_on(person: Person, on: date) -> list[AssistanceStatus]:
+    """The statuses a person holds on a day (e.g. 低保 and 低保边缘 never together, but 低保 and 特困 may be)."""
+    return [spell for spell in person.assistance_statuses.all() if spell.is_active_on(on)]

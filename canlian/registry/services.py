@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,12 +29,14 @@ from canlian.registry.choices import WG_DOMAINS, CertificateStatus, LifeStatus, 
 from canlian.registry.models import (
     Assessment,
     AssessmentFinding,
+    AssistanceStatus,
     Certificate,
     CertificateComponent,
     Household,
     HouseholdMember,
     Person,
 )
+from canlian.registry.selectors import AssistanceListChanges, assistance_list_changes
 
 _NAME = re.compile(r"^[\u3400-\u9fff\uf900-\ufaffA-Za-z\u1800-\u18af][\u3400-\u9fff\uf900-\ufaffA-Za-z\u1800-\u18af·• .]*$")
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|\d{7,8})$")
@@ -554,3 +557,32 @@ def certificate_cancel(*, certificate: Certificate, by, on: date, reason: str) -
     )
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.CANCELLED, on=on, reason=reason,
                                    action="cancel")
+
+
+# --- social-assistance statuses (救助身份) ---------------------------------------------------------
+
+
+@transaction.atomic
+def assistance_statuses_apply(*, listed: QuerySet, mentioned: QuerySet, area: Area, kinds: list[str], on: date,
+                              source: str) -> dict[str, int]:
+    """Apply a civil-affairs list (低保/特困/低保边缘名单) as of its date: start, correct and end spells.
+
+    Set-based: three statements and chunked inserts, whatever the list's size. See assistance_list_changes.
+    """
+    changes: AssistanceListChanges = assistance_list_changes(listed=listed, mentioned=mentioned, area=area,
+                                                             kinds=kinds, on=on)
+    ended = changes.ended.update(ended_on=on, ended_by=source[:100])
+    corrected = changes.corrected.update(started_on=Subquery(
+        listed.filter(person_id=OuterRef("person_id"), kind=OuterRef("kind")).values("started_on")[:1]))
+    started = 0
+    rows = changes.started.values_list("person_id", "kind", "started_on").order_by()
+    batch: list[AssistanceStatus] = []
+    for person_id, kind, started_on in rows.iterator(chunk_size=5000):
+        batch.append(AssistanceStatus(person_id=person_id, kind=kind, started_on=started_on, started_by=source[:100]))
+        if len(batch) == 5000:
+            started += len(AssistanceStatus.objects.bulk_create(batch))
+            batch = []
+    started += len(AssistanceStatus.objects.bulk_create(batch))
+    events.publish(events.AssistanceStatusesChanged(area_code=area.code, kinds=tuple(kinds), on=on, started=started,
+                                                    corrected=corrected, ended=ended))
+    return {"started": started, "corrected": corrected, "ended": ended}
