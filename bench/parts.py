@@ -363,6 +363,139 @@ def part_page(args) -> dict:
             "ratio_p95": round(page["p95_ms"] / floor["p95_ms"], 2)}
 
 
+# --- import of a civil-affairs list -------------------------------------------------------------------
+
+KINDS = [("低保", 8), ("特困", 1), ("低保边缘", 1)]
+
+
+def part_import_files(args) -> dict:
+    """Write the list (N persons picked at random) and a re-sent version of it with 1% dropped, added, changed."""
+    _setup()
+    import datetime as dt
+
+    from canlian.common.spreadsheets import XlsxWriter
+    from canlian.registry.models import Person
+
+    rng = random.Random(args.seed)
+    top = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+    ids = rng.sample(range(1, top + 1), min(top, args.rows + args.rows // 100))
+    persons = {}
+    for start in range(0, len(ids), 10_000):
+        chunk = Person.objects.filter(pk__in=ids[start:start + 10_000]).values_list("pk", "id_number", "name")
+        persons.update({pk: (number, name) for pk, number, name in chunk})
+    listed, extra = ids[: args.rows], ids[args.rows:]
+    kinds = [kind for kind, weight in KINDS for _ in range(weight)]
+    rows = {pk: (kinds[pk % len(kinds)], dt.date(2020 + pk % 5, 1 + pk % 12, 1)) for pk in listed + extra}
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+
+    def write(path: Path, chosen: list[int], changed: set[int]) -> None:
+        writer = XlsxWriter(path)
+        sheet = writer.sheet("名单", ["序号", "姓名", "身份证号", "救助类型", "起始日期"])
+        for n, pk in enumerate(chosen, start=1):
+            number, name = persons[pk]
+            kind, since = rows[pk]
+            if pk in changed:
+                since = since.replace(day=15)
+            sheet.append([n, name, number, kind, since])
+        writer.close()
+
+    step = 100  # 1% of the rows
+    dropped = set(listed[::step])
+    changed = set(listed[1::step])
+    write(workdir / "list.xlsx", listed, set())
+    write(workdir / "resent.xlsx", [pk for pk in listed if pk not in dropped] + extra, changed)
+    return {"rows": len(listed), "dropped": len(dropped), "added": len(extra), "changed": len(changed - dropped)}
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def part_import_floor(args) -> dict:
+    """Floors: calamine reading the file alone; the bare SQL that inserts the same statuses (rolled back)."""
+    _setup()
+    from django.db import connection, transaction
+    from python_calamine import CalamineWorkbook
+
+    path = Path(args.workdir) / "list.xlsx"
+    started = time.perf_counter()
+    rows = list(CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows())
+    read_seconds = time.perf_counter() - started
+    words = {"低保": "dibao", "特困": "extreme_poverty", "低保边缘": "near_dibao"}
+    values = [(number, words[kind], since) for _n, _name, number, kind, since in rows[1:]]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE floor_list (id_number varchar(18), kind varchar(20), started_on date)")
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy("COPY floor_list FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            cursor.executemany("INSERT INTO floor_list VALUES (%s, %s, %s)", values)
+        cursor.execute("INSERT INTO registry_assistancestatus (person_id, kind, started_on, started_by, ended_by) "
+                       "SELECT p.id, f.kind, f.started_on, 'floor', '' FROM floor_list f "
+                       "JOIN registry_person p ON p.id_number = f.id_number")
+        inserted = cursor.rowcount
+        cursor.execute("DROP TABLE floor_list")
+        transaction.set_rollback(True)
+    sql_seconds = time.perf_counter() - started
+    return {"read_seconds": round(read_seconds, 2), "sql_seconds": round(sql_seconds, 2), "sql_rows": inserted}
+
+
+def part_import(args) -> dict:
+    """The pipeline as officers use it: receive, validate (dry run), commit; then the same file again; then the
+    re-sent list with 1% changes. Peak memory of this process is reported."""
+    _setup()
+    import datetime as dt
+
+    from canlian.accounts.models import User
+    from canlian.exchange import services
+
+    from django.db import connection
+    from django.utils import timezone
+
+    officer = User.objects.get(username="synth_officer")
+    area = officer.areas.get()
+    with connection.cursor() as cursor:  # a rerun on a kept database starts from no statuses and no batches
+        for table in ("exchange_matchreview", "exchange_importrow", "exchange_importbatch",
+                      "registry_assistancestatus"):
+            cursor.execute(f"DELETE FROM {table}")
+    today = timezone.localdate()
+    baseline = _rss_mb()
+
+    def run(name: str, list_date: dt.date) -> dict:
+        path = Path(args.workdir) / name
+        started = time.perf_counter()
+        with path.open("rb") as handle:
+            batch = services.import_batch_create(by=officer, source="assistance", area=area, list_date=list_date,
+                                                 chunks=iter(lambda: handle.read(1 << 20), b""), file_name=name)
+        received = time.perf_counter() - started
+        if batch.state == "duplicate":
+            return {"state": batch.state, "seconds": round(received, 2)}
+        started = time.perf_counter()
+        batch = services.import_validate(batch=batch)
+        validated = time.perf_counter() - started
+        started = time.perf_counter()
+        batch = services.import_commit(batch=batch, by=officer)
+        committed = time.perf_counter() - started
+        return {"state": batch.state, "rows": batch.total_rows, "errors": batch.error_rows,
+                "new": batch.new_count, "changed": batch.changed_count, "ended": batch.ended_count,
+                "unchanged": batch.unchanged_count, "receive_seconds": round(received, 2),
+                "validate_seconds": round(validated, 2), "commit_seconds": round(committed, 2),
+                "seconds": round(received + validated + committed, 2),
+                "rows_per_s": round(batch.total_rows / (received + validated + committed))}
+
+    first = run("list.xlsx", today - dt.timedelta(days=30))
+    peak_first = _rss_mb()
+    again = run("list.xlsx", today - dt.timedelta(days=30))
+    resent = run("resent.xlsx", today)
+    return {"first": first, "same_file_again": again, "resent": resent, "rss_baseline_mb": baseline,
+            "rss_peak_first_mb": peak_first, "rss_peak_mb": _rss_mb()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="part", required=True)
@@ -382,10 +515,16 @@ def main() -> None:
     page.add_argument("--clients", type=int, default=20)
     page.add_argument("--seconds", type=float, default=30)
     page.add_argument("--warmup", type=float, default=5)
+    for name in ("import-files", "import-floor", "import"):
+        part = sub.add_parser(name)
+        part.add_argument("--workdir", required=True)
+        part.add_argument("--rows", type=int, default=100_000)
+        part.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if args.part == "page" and not args.base.startswith("http://127.0.0.1:"):
         raise SystemExit("loopback targets only (http://127.0.0.1:PORT)")
-    result = {"load": part_load, "search": part_search, "page": part_page}[args.part](args)
+    result = {"load": part_load, "search": part_search, "page": part_page, "import-files": part_import_files,
+              "import-floor": part_import_floor, "import": part_import}[args.part](args)
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

@@ -1,6 +1,7 @@
 """The `canlian` command: Django's manage.py plus `demo` and `serve`."""
 
 import os
+import subprocess
 import sys
 
 
@@ -25,12 +26,16 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _serve(argv: list[str]) -> None:
-    """Serve with gunicorn and WhiteNoise, as in production."""
-    from canlian.common.env import env_int, env_str
+    """Serve with gunicorn and WhiteNoise, as in production, with one background worker beside it (imports)."""
+    from canlian.common.env import env_bool, env_int, env_str
 
     bind = env_str("CANLIAN_BIND", "127.0.0.1:8000")
     workers = str(env_int("WEB_CONCURRENCY", default=3))
     _django(["collectstatic", "--noinput", "-v", "0"])
+    if env_bool("CANLIAN_TASK_WORKER", default=True):
+        # It shares the terminal's process group, so Ctrl+C stops it with the server. Larger sites set
+        # CANLIAN_TASK_WORKER=false and run `canlian db_worker` on as many machines as they need.
+        subprocess.Popen([sys.executable, "-m", "canlian.cli", "db_worker", "--interval", "1"])
     print(f"残联综合服务平台 正在运行： http://{bind}/   (Ctrl+C 停止)", flush=True)
     os.execvp(sys.executable, [  # noqa: S606 — replaces this process with gunicorn
         sys.executable, "-m", "gunicorn", "canlian.wsgi:application", "--bind", bind, "--workers", workers,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.audit.views import access_log
 from canlian.common.views import elder_mode_toggle, healthz
+from canlian.exchange.api import urls as api_urls
 from canlian.registry.views import workbench
 
 admin.site.site_header = _("残联综合服务平台 · 管理")
@@ -17,5 +18,7 @@ urlpatterns = [
     path("audit/", access_log, name="access_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", api_urls),
+    path("exchange/", include("canlian.exchange.urls")),
     path("", include("canlian.registry.urls")),
 ]

@@ -15,6 +15,7 @@ class ImportBatch(models.Model):
         QUEUED = "queued", _("排队中")
         VALIDATING = "validating", _("正在校验")
         VALIDATED = "validated", _("已校验，待确认导入")
+        COMMIT_QUEUED = "commit_queued", _("等待导入")
         COMMITTING = "committing", _("正在导入")
         COMMITTED = "committed", _("已导入")
         REJECTED = "rejected", _("文件无法导入")
@@ -40,7 +41,7 @@ class ImportBatch(models.Model):
     department = models.ForeignKey("exchange.DepartmentToken", verbose_name=_("部门令牌"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="batches")
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.QUEUED)
     message = models.TextField(_("说明"), blank=True)
     total_rows = models.PositiveIntegerField(_("数据行数"), default=0)
     processed_rows = models.PositiveIntegerField(_("已处理行数"), default=0)
@@ -69,7 +70,8 @@ class ImportBatch(models.Model):
 
     @property
     def is_busy(self) -> bool:
-        return self.state in {self.State.QUEUED, self.State.VALIDATING, self.State.COMMITTING}
+        return self.state in {self.State.QUEUED, self.State.VALIDATING, self.State.COMMIT_QUEUED,
+                              self.State.COMMITTING}
 
     @property
     def percent(self) -> int:

@@ -5,6 +5,7 @@ rows with set-based SQL. Commit applies the same querysets the dry run counted, 
 """
 
 import hashlib
+import json
 import logging
 import uuid
 from datetime import date
@@ -12,8 +13,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Value
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ from canlian.exchange.sources import SOURCES, Context, Source, header_key, row_p
 from canlian.exchange.values import CellError
 from canlian.registry import services as registry_services
 from canlian.registry.models import Person
-from canlian.registry.selectors import assistance_list_changes
+from canlian.registry.selectors import assistance_list_changes, open_assistance_spell
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,9 @@ def _map_headers(source: Source, rows) -> tuple[dict[int, object], int, list]:
         keys = [header_key(cell) for cell in row]
         found = {}
         for column in source.columns:
-            names = column.names()
-            position = next((i for i, key in enumerate(keys) if key in names), None)
+            # The column's own label first, then its synonyms in order: "姓名" wins over an earlier "户主姓名".
+            names = [header_key(name) for name in (column.label, *column.synonyms)]
+            position = next((keys.index(name) for name in names if name in keys), None)
             if position is not None:
                 found[column] = position
         if len(found) > len(best[1]):
@@ -143,8 +145,17 @@ def _map_headers(source: Source, rows) -> tuple[dict[int, object], int, list]:
     return {column: found[column] for column in source.columns if column in found}, header_row, list(header)
 
 
-def _stage(source: Source, ctx: Context, mapping: dict, row_number: int, cells: list) -> ImportRow:
-    staged: dict = {"data": {}} if any(c.target.startswith("data.") for c in source.columns) else {}
+_COLUMNS = ("batch_id", "row_number", "id_number", "name", "on", "until", "code", "detail", "data", "valid",
+            "problems", "raw", "person_id", "match", "action")
+_JSON = {"data", "problems", "raw"}
+
+
+def _stage(source: Source, ctx: Context, mapping: dict, row_number: int, cells: list) -> dict:
+    """One row read into the staging columns, with every problem found in it (nothing raised)."""
+    staged: dict = {"row_number": row_number, "id_number": "", "name": "", "on": None, "until": None, "code": "",
+                    "detail": "", "data": None, "valid": True, "problems": None, "raw": None, "person_id": None,
+                    "match": "", "action": ""}
+    data = {} if source.has_data else None
     problems = []
     for column, position in mapping.items():
         raw = cells[position] if position < len(cells) else ""
@@ -156,33 +167,67 @@ def _stage(source: Source, ctx: Context, mapping: dict, row_number: int, cells: 
         try:
             value = column.parse(raw, ctx)
         except CellError as error:
-            problems.append({"column": str(column.label), "value": str(raw)[:100], "message": str(error)})
+            problems.append({"column": str(column.label), "value": _json_cell(str(raw))[:100], "message": str(error)})
             continue
-        if column.target.startswith("data."):
-            staged["data"][column.target[5:]] = value
+        if data is not None and column.target.startswith("data."):
+            data[column.target[5:]] = value
         else:
             staged[column.target] = value
     if not problems:
         problems = [{"column": str(column), "value": "", "message": message}
-                    for column, message in row_problems(source, staged, ctx)]
-    data = staged.pop("data", None)
-    row = ImportRow(row_number=row_number, **staged)
+                    for column, message in row_problems(source, {**staged, "data": data}, ctx)]
     if data is not None:
-        row.data = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in data.items()}
+        staged["data"] = {key: (value.isoformat() if isinstance(value, date) else value) for key, value in data.items()}
     if problems:
-        row.valid = False
-        row.problems = problems
-        row.raw = [_json_cell(cell) for cell in cells]
-        if "id_number" not in staged:
-            row.match = MatchOutcome.ID_INVALID
-        row.action = RowAction.SKIPPED
-    return row
+        staged.update(valid=False, problems=problems, raw=[_json_cell(cell) for cell in cells],
+                      action=RowAction.SKIPPED)
+        if not staged["id_number"]:
+            staged["match"] = MatchOutcome.ID_INVALID
+    return staged
 
 
 def _json_cell(cell):
+    """A cell as kept for the error report; NUL is dropped (PostgreSQL's JSON cannot hold it)."""
     if isinstance(cell, date):
         return cell.isoformat()
-    return cell if isinstance(cell, int | float | str) or cell is None else str(cell)
+    if isinstance(cell, int | float) or cell is None:
+        return cell
+    return str(cell).replace("\x00", "")
+
+
+def _match_chunk(chunk: list[dict], persons: QuerySet[Person]) -> None:
+    """Match a chunk's rows to persons living in the list's area by ID, then compare names (比对).
+
+    Rows with other problems are matched too: a 低保 row with a mistyped date still names its person, who has
+    therefore not dropped off the list.
+    """
+    numbers = {row["id_number"] for row in chunk if row["id_number"]}
+    found = {number: (pk, name) for number, pk, name in
+             persons.filter(id_number__in=numbers).values_list("id_number", "pk", "name")}
+    for row in chunk:
+        if not row["id_number"]:
+            continue
+        if row["id_number"] in found:
+            row["person_id"], name = found[row["id_number"]]
+            row["match"] = MatchOutcome.MATCHED if name == row["name"] else MatchOutcome.NAME_DIFFERS
+        else:
+            row["match"] = MatchOutcome.NOT_IN_REGISTRY
+
+
+def _write_chunk(batch: ImportBatch, chunk: list[dict]) -> None:
+    """Stage a chunk: COPY on PostgreSQL (the fastest way in), one executemany on SQLite."""
+    records = [(batch.pk, *((json.dumps(row[c], ensure_ascii=False) if c in _JSON and row[c] is not None else row[c])
+                            for c in _COLUMNS[1:])) for row in chunk]
+    table = ImportRow._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+        else:
+            marks = ", ".join(["%s"] * len(_COLUMNS))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", records)  # noqa: S608
 
 
 def _progress(batch: ImportBatch, **fields) -> None:
@@ -191,16 +236,22 @@ def _progress(batch: ImportBatch, **fields) -> None:
         setattr(batch, name, value)
 
 
-def _claim(batch: ImportBatch, *, before: str, during: str) -> bool:
+def _claim(batch: ImportBatch, *, before: str | tuple[str, ...], during: str) -> bool:
     """Move a batch on only if it is still where we found it (two workers, two clicks: one wins)."""
-    claimed = ImportBatch.objects.filter(pk=batch.pk, state=before).update(state=during) == 1
+    before = (before,) if isinstance(before, str) else before
+    claimed = ImportBatch.objects.filter(pk=batch.pk, state__in=before).update(state=during) == 1
     if claimed:
         batch.state = during
     return claimed
 
 
-def import_validate(*, batch: ImportBatch, rows=None, on_progress=None) -> ImportBatch:
-    """Read, check and stage every row; match them to the registry and count what commit would change."""
+def import_validate(*, batch: ImportBatch, rows=None, first_row_number: int | None = None,
+                    on_progress=None) -> ImportBatch:
+    """Read, check and stage every row; match them to the registry and count what commit would change.
+
+    Rows are numbered as the official sees them: in a file the header is row 1 and data starts at 2; rows
+    pushed through the API pass `first_row_number=1`.
+    """
     if not _claim(batch, before=State.QUEUED, during=State.VALIDATING):
         return batch
     source = SOURCES[batch.source]
@@ -210,34 +261,35 @@ def import_validate(*, batch: ImportBatch, rows=None, on_progress=None) -> Impor
             table = read_table(Path(batch.stored_path))
             total, rows = table.row_count, table.rows
         else:
-            total, rows = len(rows), iter(rows)
+            total, rows = len(rows) - 1, iter(rows)
         if total > settings.IMPORT_MAX_ROWS:
             raise SpreadsheetError(_("名单有 %(n)d 行，超过每次 %(max)d 行的上限：请拆分后分别导入。")
                                    % {"n": total, "max": settings.IMPORT_MAX_ROWS})
         mapping, header_row, _header = _map_headers(source, rows)
         _progress(batch, total_rows=max(0, total - header_row + 1), processed_rows=0)
-        chunk: list[ImportRow] = []
+        persons = _persons_in(batch.area)
+        chunk: list[dict] = []
         processed = 0
-        for row_number, cells in enumerate(rows, start=header_row + 1):
+        for row_number, cells in enumerate(rows, start=first_row_number or header_row + 1):
             if not any(str(cell).strip() for cell in cells if cell is not None):
                 continue
-            staged = _stage(source, ctx, mapping, row_number, cells)
-            staged.batch_id = batch.pk
-            chunk.append(staged)
+            chunk.append(_stage(source, ctx, mapping, row_number, cells))
             processed += 1
             if len(chunk) == CHUNK:
-                ImportRow.objects.bulk_create(chunk)
+                _match_chunk(chunk, persons)
+                _write_chunk(batch, chunk)
                 chunk = []
                 _progress(batch, processed_rows=processed)
                 if on_progress:
                     on_progress(batch)
-        ImportRow.objects.bulk_create(chunk)
+        _match_chunk(chunk, persons)
+        _write_chunk(batch, chunk)
         if processed == 0:
             raise SpreadsheetError(_("文件只有表头，没有数据行。"))
         _progress(batch, processed_rows=processed, total_rows=processed)
+        _analyze_staging()
         with transaction.atomic():
             _mark_duplicates(batch, source)
-            _match(batch, source)
             counts = _classify(batch, source)
             ImportBatch.objects.filter(pk=batch.pk).update(
                 state=State.VALIDATED, error_rows=batch.rows.filter(valid=False).count(), **counts)
@@ -251,6 +303,14 @@ def import_validate(*, batch: ImportBatch, rows=None, on_progress=None) -> Impor
                   message=_("校验时出现系统错误，名单未导入。请联系管理员（批次 #%(id)d）。") % {"id": batch.pk})
     batch.refresh_from_db()
     return batch
+
+
+def _analyze_staging() -> None:
+    """Refresh PostgreSQL's statistics of the staging table: planned as empty, a 100,000-row list's matching
+    and classifying queries become nested loops that run for minutes instead of hash joins that take a second."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE exchange_importrow")
 
 
 def _mark_duplicates(batch: ImportBatch, source: Source) -> None:
@@ -272,49 +332,34 @@ def _persons_in(area: Area) -> QuerySet[Person]:
     return Person.objects.filter(residence_area__path__startswith=area.path)
 
 
-def _match(batch: ImportBatch, source: Source) -> None:
-    """Match rows to persons living in the list's area by ID; then compare names (比对)."""
-    rows = batch.rows.filter(valid=True)
-    persons = _persons_in(batch.area)
-    rows.update(person_id=persons.filter(id_number=OuterRef("id_number")).values("pk")[:1])
-    rows.filter(person_id__isnull=True).update(match=MatchOutcome.NOT_IN_REGISTRY)
-    rows.filter(person_id__isnull=False).update(match=MatchOutcome.MATCHED)
-    rows.filter(Exists(Person.objects.filter(pk=OuterRef("person_id")).exclude(name=OuterRef("name")))).update(
-        match=MatchOutcome.NAME_DIFFERS)
-
-
 def _classify(batch: ImportBatch, source: Source) -> dict[str, int]:
-    """Set each row's action (new / changed / unchanged / skipped) and count them, changing nothing else."""
+    """Label each valid row new / changed / unchanged / skipped in one pass, and count; nothing else changes."""
     rows = batch.rows.filter(valid=True)
+    not_matched = When(~Q(match=MatchOutcome.MATCHED), then=Value(RowAction.SKIPPED))
+    ended = 0
     if source.key == "legacy_registry":
-        rows.filter(match=MatchOutcome.NOT_IN_REGISTRY).update(action=RowAction.NEW)
-        rows.exclude(match=MatchOutcome.NOT_IN_REGISTRY).update(action=RowAction.SKIPPED)
-        return _counts(batch, ended=0)
-    if source.key == "child_screening":
+        whens, default = [When(match=MatchOutcome.NOT_IN_REGISTRY, then=Value(RowAction.NEW))], RowAction.SKIPPED
+    elif source.key == "child_screening":
         known = ChildScreening.objects.filter(id_number=OuterRef("id_number"), screened_on=OuterRef("on"))
-        rows.update(action=RowAction.NEW)
-        rows.filter(Exists(known)).update(action=RowAction.UNCHANGED)
-        return _counts(batch, ended=0)
-    rows.exclude(match=MatchOutcome.MATCHED).update(action=RowAction.SKIPPED)
-    matched = rows.filter(match=MatchOutcome.MATCHED)
-    if source.key == "assistance":
-        changes = _assistance_changes(batch)
-        matched.update(action=RowAction.UNCHANGED)
-        changes.started.update(action=RowAction.NEW)
-        matched.filter(Exists(changes.corrected.filter(person_id=OuterRef("person_id"), kind=OuterRef("code")))).update(
-            action=RowAction.CHANGED)
-        return _counts(batch, ended=changes.ended.count())
-    if source.key == "life_events":
-        matched.update(action=RowAction.NEW)
-        matched.filter(Exists(_known_proposals())).update(action=RowAction.UNCHANGED)
-        matched.filter(Exists(Person.objects.filter(pk=OuterRef("person_id"), life_status=OuterRef("code")))).update(
-            action=RowAction.UNCHANGED)
-        return _counts(batch, ended=0)
-    records = _records_of(source)
-    matched.update(action=RowAction.NEW)
-    matched.filter(Exists(records)).update(action=RowAction.CHANGED)
-    matched.filter(Exists(_record_same(records))).update(action=RowAction.UNCHANGED)
-    return _counts(batch, ended=0)
+        whens, default = [When(Exists(known), then=Value(RowAction.UNCHANGED))], RowAction.NEW
+    elif source.key == "assistance":
+        rows = rows.annotate(kind=F("code"), started_on=F("on"))
+        spell = open_assistance_spell()
+        whens = [not_matched, When(~Exists(spell), then=Value(RowAction.NEW)),
+                 When(Exists(spell.exclude(started_on=OuterRef("started_on"))), then=Value(RowAction.CHANGED))]
+        default = RowAction.UNCHANGED
+        ended = _assistance_changes(batch).ended.count()
+    elif source.key == "life_events":
+        already = Exists(_known_proposals()) | Exists(
+            Person.objects.filter(pk=OuterRef("person_id"), life_status=OuterRef("code")))
+        whens, default = [not_matched, When(already, then=Value(RowAction.UNCHANGED))], RowAction.NEW
+    else:
+        records = _records_of(source)
+        whens = [not_matched, When(Exists(_record_same(records)), then=Value(RowAction.UNCHANGED)),
+                 When(Exists(records), then=Value(RowAction.CHANGED))]
+        default = RowAction.NEW
+    rows.update(action=Case(*whens, default=Value(default)))
+    return _counts(batch, ended=ended)
 
 
 def _counts(batch: ImportBatch, *, ended: int) -> dict[str, int]:
@@ -324,8 +369,9 @@ def _counts(batch: ImportBatch, *, ended: int) -> dict[str, int]:
 
 
 def _assistance_rows(batch: ImportBatch):
-    rows = batch.rows.filter(valid=True, person_id__isnull=False).annotate(kind=F("code"), started_on=F("on"))
-    return rows.filter(match=MatchOutcome.MATCHED), rows
+    """The rows to apply (valid, matched) and every row naming a registered person (who stays on the list)."""
+    mentioned = batch.rows.filter(person_id__isnull=False).annotate(kind=F("code"), started_on=F("on"))
+    return mentioned.filter(valid=True, match=MatchOutcome.MATCHED), mentioned
 
 
 def _assistance_kinds(batch: ImportBatch) -> list[str]:
@@ -359,11 +405,25 @@ def _record_same(records: QuerySet) -> QuerySet:
 # --- commit -----------------------------------------------------------------------------------------
 
 
+def _require_batch_scope(batch: ImportBatch, by) -> None:
+    if not scoped_areas(by).filter(pk=batch.area_id).exists():
+        raise ValidationError(_("此批次的区域不在您负责的范围内。"))
+
+
+def import_commit_request(*, batch: ImportBatch, by) -> ImportBatch:
+    """Queue a validated batch for commit (确认导入): from now on the page shows it waiting, and a second
+    click, a second officer or 放弃 cannot get in between."""
+    _require_batch_scope(batch, by)
+    if not _claim(batch, before=State.VALIDATED, during=State.COMMIT_QUEUED):
+        raise ValidationError(_("此批次当前状态为“%(s)s”，不能导入（可能已被他人提交）。")
+                              % {"s": ImportBatch.objects.get(pk=batch.pk).get_state_display()})
+    return batch
+
+
 def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
     """Apply a validated batch's valid rows in one transaction; only what differs from the registry changes."""
-    if batch.area_id and not scoped_areas(by).filter(pk=batch.area_id).exists():
-        raise ValidationError(_("此批次的区域不在您负责的范围内。"))
-    if not _claim(batch, before=State.VALIDATED, during=State.COMMITTING):
+    _require_batch_scope(batch, by)
+    if not _claim(batch, before=(State.VALIDATED, State.COMMIT_QUEUED), during=State.COMMITTING):
         raise ValidationError(_("此批次当前状态为“%(s)s”，不能导入（可能已被他人导入）。")
                               % {"s": ImportBatch.objects.get(pk=batch.pk).get_state_display()})
     source = SOURCES[batch.source]
@@ -372,13 +432,19 @@ def import_commit(*, batch: ImportBatch, by) -> ImportBatch:
             counts = _APPLY[source.key if source.key in _APPLY else "records"](batch, source, by)
             _record_reviews(batch, source)
             now = timezone.now()
+            # message="": a failed attempt's "请重试" must not stay on the batch once it is in.
             ImportBatch.objects.filter(pk=batch.pk).update(state=State.COMMITTED, committed_by=by, committed_at=now,
-                                                           **counts)
+                                                           message="", **counts)
     except IntegrityError:
-        # Another batch of the very same file was committed meanwhile (batch_file_committed_once).
+        # Another batch of the very same file was committed meanwhile (batch_file_committed_once) — or another
+        # list wrote the same record at the same moment: nothing was applied, so the batch may be committed again.
         twin = _committed_twin(batch.source, batch.file_sha256)
-        _progress(batch, state=State.DUPLICATE, message=_("同一文件已由批次 #%(id)d 导入，本批次未做任何修改。")
-                  % {"id": twin.pk if twin else 0})
+        if twin is None:
+            _progress(batch, state=State.VALIDATED,
+                      message=_("另一批次同时写入了相同的记录，本批次没有任何数据被修改：请重新确认导入。"))
+        else:
+            _progress(batch, state=State.DUPLICATE, message=_("同一文件已由批次 #%(id)d 导入，本批次未做任何修改。")
+                      % {"id": twin.pk})
     except ValidationError:
         _progress(batch, state=State.VALIDATED)
         raise
@@ -537,8 +603,7 @@ def _record_reviews(batch: ImportBatch, source: Source) -> None:
 @transaction.atomic
 def import_discard(*, batch: ImportBatch, by) -> ImportBatch:
     """Give up a validated batch: nothing was applied; its staged rows are dropped, the batch record stays."""
-    if not scoped_areas(by).filter(pk=batch.area_id).exists():
-        raise ValidationError(_("此批次的区域不在您负责的范围内。"))
+    _require_batch_scope(batch, by)
     if not _claim(batch, before=State.VALIDATED, during=State.DISCARDED):
         raise ValidationError(_("只有已校验、尚未导入的批次可以放弃。"))
     batch.rows.all().delete()

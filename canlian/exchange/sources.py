@@ -73,13 +73,17 @@ class Source:
     description: str = ""
 
     @property
+    def has_data(self) -> bool:
+        return any(column.target.startswith("data.") for column in self.columns)
+
+    @property
     def required(self) -> list[Column]:
         return [column for column in self.columns if column.required]
 
 
 def header_key(raw) -> str:
     """A header as compared: full-width folded, spaces, '*' markers and bracketed notes removed."""
-    text = unicodedata.normalize("NFKC", str(raw or ""))
+    text = values.CONTROL.sub("", unicodedata.normalize("NFKC", str(raw or "")))
     for opening, closing in (("(", ")"), ("[", "]")):
         while opening in text and closing in text.split(opening, 1)[1]:
             head, rest = text.split(opening, 1)
@@ -250,7 +254,7 @@ SOURCES: dict[str, Source] = {source.key: source for source in [
             ID, NAME,
             Column("on", gettext_lazy("筛查日期"), _past_day, ("筛查时间", "诊断日期")),
             Column("code", gettext_lazy("筛查结果"), _text(20), ("疑似残疾类别", "诊断结果", "结果")),
-            Column("detail", gettext_lazy("筛查机构"), _text(200), ("医疗机构", "诊断机构"), required=False),
+            Column("detail", gettext_lazy("筛查机构"), _text(100), ("医疗机构", "诊断机构"), required=False),  # ChildScreening.institution
             Column("data.area_id", gettext_lazy("所在社区"), _area, ("社区", "嘎查", "居住社区", "所在嘎查"),
                    required=False),
         ),

@@ -30,4 +30,6 @@ def enqueue_validation(batch: ImportBatch) -> None:
 
 
 def enqueue_commit(batch: ImportBatch, *, by) -> None:
+    """Mark the batch as waiting for commit (or raise why it cannot be) and queue the commit."""
+    services.import_commit_request(batch=batch, by=by)
     transaction.on_commit(lambda: import_commit_task.enqueue(batch.pk, by.pk))

@@ -24,9 +24,12 @@ _MONTH_PATTERNS = [
     re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})$"),
 ]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_TIME_OF_DAY = re.compile(r"(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # "2024-01-01 08:00:00" from a datetime
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+?\d+$")  # "1.52501E+17": Excel's display of a long number, saved to CSV
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 _CHINESE_NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-                     "壹": 1, "贰": 2, "叁": 3, "肆": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4}
+                     "壹": 1, "贰": 2, "叁": 3, "肆": 4, "Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4,
+                     "I": 1, "II": 2, "III": 3, "IV": 4}  # text() folds Ⅱ to II (NFKC)
 _CATEGORY_WORDS = {
     "视力": Category.VISION, "视残": Category.VISION, "盲": Category.VISION, "低视力": Category.VISION,
     "听力": Category.HEARING, "听残": Category.HEARING, "聋": Category.HEARING,
@@ -46,7 +49,7 @@ def text(raw, *, max_length: int = 100) -> str:
     """Plain text: full-width folded, invisible and bidi control characters removed, spaces collapsed."""
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    value = _CONTROL.sub("", unicodedata.normalize("NFKC", str(raw)))
+    value = CONTROL.sub("", unicodedata.normalize("NFKC", str(raw)))
     value = " ".join(value.split())
     if len(value) > max_length:
         raise CellError(_("内容过长（%(n)d 字），最多 %(max)d 字。") % {"n": len(value), "max": max_length})
@@ -60,10 +63,18 @@ def id_number(raw, *, today: date) -> str:
             # Excel keeps 15 significant digits: the last digits of an 18-digit number are already lost.
             raise CellError(_("身份证号被 Excel 存成了数字，末几位已丢失：请把此列设为“文本”格式，重新填写号码。"))
         raw = str(int(raw))
+    elif _SCIENTIFIC.match(clean_number(raw)):
+        raise CellError(_("身份证号被 Excel 存成了数字，末几位已丢失：请把此列设为“文本”格式，重新填写号码。"))
     try:
         return normalize_id_number(str(raw), today=today)
     except IdNumberError as error:
         raise CellError(str(error)) from None
+
+
+def _date_text(raw) -> str:
+    """A date as typed, full-width folded, without a time of day or spaces (not clean_number: '-' separates)."""
+    value = CONTROL.sub("", unicodedata.normalize("NFKC", str(raw))).strip()
+    return "".join(_TIME_OF_DAY.sub("", value).split())
 
 
 def day(raw) -> date:
@@ -75,14 +86,16 @@ def day(raw) -> date:
     if isinstance(raw, float | int) and not isinstance(raw, bool):
         if 20000101 <= raw <= 21001231 or 19000101 <= raw <= 19991231:
             raw = str(int(raw))  # 19800101 typed as a number
+        elif 1900 <= raw <= 2100:
+            # A year alone: as a serial it would silently become a day in 1905.
+            raise CellError(_("“%(v)s”只有年份：请写出完整日期，如 %(v)s-01-01。") % {"v": int(raw)})
         elif 1 <= raw <= 80000:
             return _EXCEL_EPOCH + timedelta(days=int(raw))
         else:
             raise CellError(_("“%(v)s”不是日期：请写成 1980-01-01 的形式。") % {"v": raw})
-    value = clean_number(raw)
+    value = _date_text(raw)
     if value.isdigit() and len(value) <= 5:
         return day(int(value))  # an Excel serial that reached a CSV as text
-    value = value.split("T")[0] if re.match(r"^\d{4}-\d{2}-\d{2}T", value) else value
     for pattern in _DATE_PATTERNS:
         match = pattern.match(value)
         if match:
@@ -97,7 +110,7 @@ def month(raw) -> date:
     """A month (2026-11, 2026年11月, 202611) or a full date, as the first day of its month."""
     if not isinstance(raw, str):
         return day(raw).replace(day=1)
-    value = clean_number(raw)
+    value = _date_text(raw)
     for pattern in _MONTH_PATTERNS:
         match = pattern.match(value)
         if match and 1 <= int(match["m"]) <= 12:

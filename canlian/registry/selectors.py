@@ -311,6 +311,12 @@ class AssistanceListChanges:
     ended: QuerySet[AssistanceStatus]  # open spells of the list's kinds in its area whose person it no longer names
 
 
+def open_assistance_spell() -> QuerySet[AssistanceStatus]:
+    """The open spell of the outer row's person and kind (OuterRef person_id, kind)."""
+    return AssistanceStatus.objects.filter(ended_on__isnull=True, person_id=OuterRef("person_id"),
+                                           kind=OuterRef("kind"))
+
+
 def assistance_list_changes(*, listed: QuerySet, mentioned: QuerySet, area, kinds: list[str],
                             on: date) -> AssistanceListChanges:
     """Compare a list with the registry.
@@ -322,7 +328,7 @@ def assistance_list_changes(*, listed: QuerySet, mentioned: QuerySet, area, kind
     open_spells = AssistanceStatus.objects.filter(ended_on__isnull=True)
     same_spell = {"person_id": OuterRef("person_id"), "kind": OuterRef("kind")}
     return AssistanceListChanges(
-        started=listed.exclude(Exists(open_spells.filter(**same_spell))),
+        started=listed.exclude(Exists(open_assistance_spell())),
         corrected=open_spells.filter(Exists(listed.filter(**same_spell).exclude(started_on=OuterRef("started_on")))),
         ended=open_spells.filter(kind__in=kinds, started_on__lt=on, person__residence_area__path__startswith=area.path)
         .exclude(Exists(mentioned.filter(**same_spell))),

@@ -5,7 +5,7 @@ import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -567,22 +567,21 @@ def assistance_statuses_apply(*, listed: QuerySet, mentioned: QuerySet, area: Ar
                               source: str) -> dict[str, int]:
     """Apply a civil-affairs list (低保/特困/低保边缘名单) as of its date: start, correct and end spells.
 
-    Set-based: three statements and chunked inserts, whatever the list's size. See assistance_list_changes.
+    Set-based: three statements whatever the list's size. See assistance_list_changes.
     """
     changes: AssistanceListChanges = assistance_list_changes(listed=listed, mentioned=mentioned, area=area,
                                                              kinds=kinds, on=on)
     ended = changes.ended.update(ended_on=on, ended_by=source[:100])
     corrected = changes.corrected.update(started_on=Subquery(
         listed.filter(person_id=OuterRef("person_id"), kind=OuterRef("kind")).values("started_on")[:1]))
-    started = 0
-    rows = changes.started.values_list("person_id", "kind", "started_on").order_by()
-    batch: list[AssistanceStatus] = []
-    for person_id, kind, started_on in rows.iterator(chunk_size=5000):
-        batch.append(AssistanceStatus(person_id=person_id, kind=kind, started_on=started_on, started_by=source[:100]))
-        if len(batch) == 5000:
-            started += len(AssistanceStatus.objects.bulk_create(batch))
-            batch = []
-    started += len(AssistanceStatus.objects.bulk_create(batch))
+    # INSERT … SELECT from the list itself: the rows never pass through Python.
+    listed_sql, params = changes.started.values("person_id", "kind", "started_on").order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {AssistanceStatus._meta.db_table} (person_id, kind, started_on, started_by, ended_by) "  # noqa: S608
+            f"SELECT listed.person_id, listed.kind, listed.started_on, %s, '' FROM ({listed_sql}) AS listed",
+            [source[:100], *params])
+        started = cursor.rowcount
     events.publish(events.AssistanceStatusesChanged(area_code=area.code, kinds=tuple(kinds), on=on, started=started,
                                                     corrected=corrected, ended=ended))
     return {"started": started, "corrected": corrected, "ended": ended}

@@ -23,3 +23,42 @@ document.addEventListener("click", function (event) {
   (label || input).scrollIntoView();
   input.focus({ preventScroll: true });
 });
+
+// Import batch progress (数据导入): while a batch is being checked or imported, ask the server every 2 s how far it
+// got, move the progress bar and the polite live text, and reload the page once the work is done. Without
+// JavaScript the page offers a plain 刷新 link instead (no meta refresh: it would move users on unasked).
+document.addEventListener("DOMContentLoaded", function () {
+  var panel = document.querySelector("[data-progress-url]");
+  if (!panel || !window.fetch) { return; }
+  var bar = panel.querySelector("progress");
+  var text = panel.querySelector("[data-progress-text]");
+  var url = panel.getAttribute("data-progress-url");
+
+  function say(data) {
+    var template = data.total_rows > 0 ? panel.getAttribute("data-text-rows") : panel.getAttribute("data-text-waiting");
+    var message = template.replace("{state}", data.state_label).replace("{processed}", data.processed_rows)
+      .replace("{total}", data.total_rows);
+    if (text && text.textContent !== message) { text.textContent = message; }
+  }
+
+  function poll() {
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" }, cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.json();
+      })
+      .then(function (data) {
+        if (data.done) { window.location.reload(); return; }
+        if (bar && data.total_rows > 0) {
+          bar.max = data.total_rows;
+          bar.value = data.processed_rows;
+          bar.textContent = data.percent + "%";
+        }
+        say(data);
+        window.setTimeout(poll, 2000);
+      })
+      .catch(function () { window.setTimeout(poll, 10000); }); // the server may be restarting: try again, slower
+  }
+
+  window.setTimeout(poll, 2000);
+});
