@@ -451,11 +451,11 @@ def part_import(args) -> dict:
     _setup()
     import datetime as dt
 
-    from canlian.accounts.models import User
-    from canlian.exchange import services
-
     from django.db import connection
     from django.utils import timezone
+
+    from canlian.accounts.models import User
+    from canlian.exchange import services
 
     officer = User.objects.get(username="synth_officer")
     area = officer.areas.get()

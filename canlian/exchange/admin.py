@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from canlian.exchange import tokens
+from canlian.exchange import services, tokens
 from canlian.exchange.models import ApiCall, DepartmentToken, ImportBatch
 
 
@@ -115,6 +115,17 @@ class ImportBatchAdmin(_ReadOnlyAdmin):
     list_filter = ["state", "via", "source"]
     list_select_related = ["area", "created_by", "department"]
     search_fields = ["file_name", "file_sha256"]
+    actions = ["abandon"]
+
+    @admin.action(description=gettext_lazy("放弃处理中断的批次"))
+    def abandon(self, request, queryset):
+        for batch in queryset:
+            try:
+                services.import_abandon(batch=batch, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"#{batch.pk}：" + " ".join(error.messages), messages.WARNING)
+            else:
+                self.message_user(request, _("已放弃批次 #%(id)d。") % {"id": batch.pk}, messages.SUCCESS)
 
 
 @admin.register(ApiCall)

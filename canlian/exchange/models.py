@@ -101,7 +101,8 @@ class ImportRow(models.Model):
     Rows with problems keep their original cells for the error report.
     """
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows")
+    # Indexed by the composite indexes below: every index is paid for on each of a big list's 100,000 rows.
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rows", db_index=False)
     row_number = models.PositiveIntegerField(_("行号"))
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -122,7 +123,6 @@ class ImportRow(models.Model):
         verbose_name_plural = _("导入行")
         indexes = [
             models.Index(fields=["batch", "row_number"], name="importrow_batch_row"),
-            models.Index(fields=["batch", "id_number"], name="importrow_batch_id"),
             models.Index(fields=["batch", "person_id"], name="importrow_batch_person"),
         ]
 

@@ -610,6 +610,20 @@ def import_discard(*, batch: ImportBatch, by) -> ImportBatch:
     return batch
 
 
+def import_abandon(*, batch: ImportBatch, by) -> ImportBatch:
+    """Close a batch left "in progress" by a worker that died (an administrator's action).
+
+    Safe whatever happened: a commit is one transaction, so either it finished (and the batch says 已导入) or
+    nothing of it is in the registry.
+    """
+    busy = (State.QUEUED, State.VALIDATING, State.COMMIT_QUEUED, State.COMMITTING)
+    if not _claim(batch, before=busy, during=State.DISCARDED):
+        raise ValidationError(_("只有处理中的批次可以放弃。"))
+    batch.rows.all().delete()
+    _progress(batch, message=_("处理中断，由 %(who)s 放弃；没有修改任何数据。请重新上传文件。") % {"who": by})
+    return batch
+
+
 # --- worklists --------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ A column says which staged field it fills (`id_number`, `name`, `on`, `until`, `
 apply each source; the declarations here are all that differs between sources.
 """
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -72,7 +73,7 @@ class Source:
     record_kind: str = ""  # for department records: the DepartmentRecord kind
     description: str = ""
 
-    @property
+    @functools.cached_property
     def has_data(self) -> bool:
         return any(column.target.startswith("data.") for column in self.columns)
 

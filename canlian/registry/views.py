@@ -19,7 +19,6 @@ from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
 from canlian.common.masking import mask_certificate_number, mask_id_number
-from canlian.exchange import selectors as exchange_selectors
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import selectors, services
 from canlian.registry.choices import Category, LifeStatus
@@ -54,8 +53,6 @@ def workbench(request):
         context["expiring_count"] = selectors.certificates_expiring(user=request.user, on=today).count()
         context["notice_days"] = parameter_int("certificate.expiry_notice_days", on=today)
         context["active_count"] = persons.filter(life_status=LifeStatus.ACTIVE).count()
-        # What department lists left to check (比对核查, 状态变更核实, 残疾儿童筛查跟进).
-        context["exchange"] = exchange_selectors.worklist_counts(user=request.user)
     elif request.user.role == Role.FEDERATION_LEADER:
         context["summary"] = selectors.certificate_summary_by_category(user=request.user)
     return render(request, "registry/workbench.html", context)

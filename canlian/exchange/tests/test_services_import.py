@@ -797,3 +797,16 @@ def test_two_different_lists_writing_the_same_record_at_once_leave_the_loser_rea
     retried = services.import_commit(batch=loser, by=officer)
     assert (retried.state, retried.message) == (State.COMMITTED, "")
     assert sorted(DepartmentRecord.objects.values_list("person__name", flat=True)) == ["乙", "甲"]
+
+
+def test_batch_left_in_progress_by_a_dead_worker_can_be_abandoned_and_changes_nothing(officer, areas, tmp_path):
+    path = write_csv(tmp_path / "list.csv", [["身份证号", "姓名", "救助类型", "起始日期"]])
+    batch = batch_create(path, by=officer, source="assistance", area=areas["city"])
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportBatch.State.COMMITTING)
+    batch.refresh_from_db()
+    services.import_abandon(batch=batch, by=officer)
+    batch.refresh_from_db()
+    assert batch.state == ImportBatch.State.DISCARDED
+    assert "放弃" in batch.message
+    with pytest.raises(ValidationError):
+        services.import_abandon(batch=batch, by=officer)
