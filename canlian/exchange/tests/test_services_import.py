@@ -21,12 +21,16 @@ from canlian.exchange.models import (
     RowAction,
     StatusProposal,
 )
+from canlian.exchange.sources import SOURCES
 from canlian.exchange.tests.factories import (
     ASSISTANCE_HEADER,
     EMPLOYMENT_HEADER,
+    FAMILY_DOCTOR_HEADER,
     LEGACY_HEADER,
     LIFE_EVENTS_HEADER,
     MEDICAL_HEADER,
+    PENSION_HEADER,
+    SCHOOL_HEADER,
     SCREENING_HEADER,
     batch_create,
     imported,
@@ -459,17 +463,32 @@ def test_list_dated_after_today_is_refused_at_the_list_date_field(officer, areas
 # --- validation is a dry run ---------------------------------------------------------------------
 
 
-def _a_file_changing_something(source: str, tmp_path, person, child_id: str):
-    row = {
+def _rows_changing_something(source: str, person, child_id: str) -> list[list]:
+    header, row = {
         "assistance": (ASSISTANCE_HEADER, [person.id_number, person.name, "低保", "2024-01-01"]),
         "life_events": (LIFE_EVENTS_HEADER, [person.id_number, person.name, "死亡", "2025-01-01", "死亡证明"]),
         "medical_insurance": (MEDICAL_HEADER, [person.id_number, person.name, "2024-01-01", "", "职工医保"]),
+        "pension_insurance": (PENSION_HEADER, [person.id_number, person.name, "2024-01-01", "", "市社保中心"]),
         "employment": (EMPLOYMENT_HEADER, [person.id_number, person.name, "2024-01-01", "", "某公司", "按比例"]),
+        "school": (SCHOOL_HEADER, [person.id_number, person.name, "2024-09-01", "", "特殊教育学校", "随班就读"]),
+        "family_doctor": (FAMILY_DOCTOR_HEADER, [person.id_number, person.name, "2024-01-01", "", "社区卫生服务中心"]),
         "child_screening": (SCREENING_HEADER, [child_id, "小明", "2025-03-01", "听力", "市医院", "北疆社区"]),
         "legacy_registry": (LEGACY_HEADER, [make_id(date(1970, 5, 5), 31), "老王", "北疆社区", "肢体", "二级",
                                             "2015-05-01", ""]),
     }[source]
-    return write_csv(tmp_path / f"{source}.csv", [row[0], row[1]])
+    return [header, row]
+
+
+def _a_file_changing_something(source: str, tmp_path, person, child_id: str):
+    return write_csv(tmp_path / f"{source}.csv", _rows_changing_something(source, person, child_id))
+
+
+@pytest.mark.parametrize("write", [_xlsx, _xls, _csv("utf-8"), _csv("gbk")], ids=lambda w: w.__name__)
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_every_source_imports_from_xlsx_xls_utf8_and_gbk_csv(officer, areas, zhang, tmp_path, source, write):
+    path = write(tmp_path / source, _rows_changing_something(source, zhang, make_id(date(2021, 4, 1), 33)))
+    batch = imported(path, by=officer, source=source, area=areas["city"])
+    assert (batch.state, batch.error_rows, batch.new_count) == (State.COMMITTED, 0, 1), batch.message
 
 
 @pytest.mark.parametrize("source", ["assistance", "life_events", "medical_insurance", "employment",
