@@ -1,10 +1,24 @@
 """Reads of the exchange: batches and worklists, always within the requesting user's areas."""
 
-from django.db.models import Count, Q, QuerySet
+import math
+from datetime import timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from canlian.accounts.scope import residence_in_scope, scope_paths
-from canlian.exchange.models import ChildScreening, ImportBatch, MatchOutcome, MatchReview, StatusProposal
+from canlian.areas.models import Area
+from canlian.exchange.models import (
+    ApiCall,
+    ChildScreening,
+    ImportBatch,
+    MatchOutcome,
+    MatchReview,
+    StatusProposal,
+)
+from canlian.registry.choices import LifeStatus
+from canlian.registry.models import Certificate, Person, valid_certificate_on
+from canlian.registry.rules import add_years
 
 
 def _area_in_scope(user, *, prefix: str = "") -> Q:
@@ -105,8 +119,6 @@ def _token_paths(token) -> list[str]:
 
 def token_area_get(*, token, code: str):
     """The area with this code if it lies within the token's areas (its own or below), else None."""
-    from canlian.areas.models import Area
-
     condition = Q(pk__in=[])
     for path in _token_paths(token):
         condition |= Q(path__startswith=path)
@@ -126,8 +138,6 @@ def certificate_for_verification(*, number: str, on):
 
     Numbers are unique only among live cards, so a cancelled or replaced card can share its number with another.
     """
-    from canlian.registry.models import Certificate, valid_certificate_on
-
     cards = Certificate.objects.filter(number=number)
     return (cards.filter(valid_certificate_on(on)).first()
             or cards.order_by("-issued_on", "-status_since", "-pk").first())
@@ -138,12 +148,6 @@ def school_age_children(*, token, on, min_age: int, max_age: int, after: int = 0
 
     Ordered by id for keyset paging; each row carries its certificate's category and grade and its area code.
     """
-    from django.db.models import Exists, F, OuterRef, Subquery
-
-    from canlian.registry.choices import LifeStatus
-    from canlian.registry.models import Certificate, Person, valid_certificate_on
-    from canlian.registry.rules import add_years
-
     condition = Q(pk__in=[])
     for path in _token_paths(token):
         condition |= Q(residence_area__path__startswith=path)
@@ -162,11 +166,6 @@ def api_call_retry_after(*, token, limit: int, now) -> int | None:
 
     Counted in the database, so the limit holds across every web process; refused calls do not count.
     """
-    import math
-    from datetime import timedelta
-
-    from canlian.exchange.models import ApiCall
-
     window = now - timedelta(seconds=60)
     recent = (ApiCall.objects.filter(token=token, at__gt=window).exclude(status=429)
               .order_by("-at").values_list("at", flat=True)[:limit])
