@@ -147,7 +147,6 @@ def _map_headers(source: Source, rows) -> tuple[dict[int, object], int, list]:
 
 _COLUMNS = ("batch_id", "row_number", "id_number", "name", "on", "until", "code", "detail", "data", "valid",
             "problems", "raw", "person_id", "match", "action")
-_JSON = {"data", "problems", "raw"}
 
 
 def _stage(source: Source, ctx: Context, mapping: dict, row_number: int, cells: list) -> dict:
@@ -195,15 +194,23 @@ def _json_cell(cell):
     return str(cell).replace("\x00", "")
 
 
-def _match_chunk(chunk: list[dict], persons: QuerySet[Person]) -> None:
+def _match_chunk(chunk: list[dict], area_ids: set[int]) -> None:
     """Match a chunk's rows to persons living in the list's area by ID, then compare names (比对).
 
     Rows with other problems are matched too: a 低保 row with a mistyped date still names its person, who has
-    therefore not dropped off the list.
+    therefore not dropped off the list. A person living outside the area reads as not in the registry.
     """
-    numbers = {row["id_number"] for row in chunk if row["id_number"]}
-    found = {number: (pk, name) for number, pk, name in
-             persons.filter(id_number__in=numbers).values_list("id_number", "pk", "name")}
+    numbers = sorted({row["id_number"] for row in chunk if row["id_number"]})
+    if connection.vendor == "postgresql":
+        # One array parameter instead of thousands of placeholders: half the time for a big list.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id_number, id, name, residence_area_id FROM {Person._meta.db_table} "  # noqa: S608
+                           "WHERE id_number = ANY(%s)", [numbers])
+            persons = cursor.fetchall()
+    else:
+        persons = Person.objects.filter(id_number__in=numbers).values_list("id_number", "pk", "name",
+                                                                           "residence_area_id")
+    found = {number: (pk, name) for number, pk, name, area_id in persons if area_id in area_ids}
     for row in chunk:
         if not row["id_number"]:
             continue
@@ -216,8 +223,12 @@ def _match_chunk(chunk: list[dict], persons: QuerySet[Person]) -> None:
 
 def _write_chunk(batch: ImportBatch, chunk: list[dict]) -> None:
     """Stage a chunk: COPY on PostgreSQL (the fastest way in), one executemany on SQLite."""
-    records = [(batch.pk, *((json.dumps(row[c], ensure_ascii=False) if c in _JSON and row[c] is not None else row[c])
-                            for c in _COLUMNS[1:])) for row in chunk]
+    def as_json(value):
+        return None if value is None else json.dumps(value, ensure_ascii=False)
+
+    records = [(batch.pk, row["row_number"], row["id_number"], row["name"], row["on"], row["until"], row["code"],
+                row["detail"], as_json(row["data"]), row["valid"], as_json(row["problems"]), as_json(row["raw"]),
+                row["person_id"], row["match"], row["action"]) for row in chunk]
     table = ImportRow._meta.db_table
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
     with connection.cursor() as cursor:
@@ -267,7 +278,7 @@ def import_validate(*, batch: ImportBatch, rows=None, first_row_number: int | No
                                    % {"n": total, "max": settings.IMPORT_MAX_ROWS})
         mapping, header_row, _header = _map_headers(source, rows)
         _progress(batch, total_rows=max(0, total - header_row + 1), processed_rows=0)
-        persons = _persons_in(batch.area)
+        area_ids = set(Area.objects.filter(path__startswith=batch.area.path).values_list("pk", flat=True))
         chunk: list[dict] = []
         processed = 0
         for row_number, cells in enumerate(rows, start=first_row_number or header_row + 1):
@@ -276,13 +287,13 @@ def import_validate(*, batch: ImportBatch, rows=None, first_row_number: int | No
             chunk.append(_stage(source, ctx, mapping, row_number, cells))
             processed += 1
             if len(chunk) == CHUNK:
-                _match_chunk(chunk, persons)
+                _match_chunk(chunk, area_ids)
                 _write_chunk(batch, chunk)
                 chunk = []
                 _progress(batch, processed_rows=processed)
                 if on_progress:
                     on_progress(batch)
-        _match_chunk(chunk, persons)
+        _match_chunk(chunk, area_ids)
         _write_chunk(batch, chunk)
         if processed == 0:
             raise SpreadsheetError(_("文件只有表头，没有数据行。"))
@@ -326,10 +337,6 @@ def _mark_duplicates(batch: ImportBatch, source: Source) -> None:
             row.problems = [{"column": str(_("身份证号")), "value": row.id_number,
                              "message": _("与第 %(n)d 行重复：同一人员只保留第一行。") % {"n": group["first"]}}]
         ImportRow.objects.bulk_update(repeats, ["valid", "action", "problems"], batch_size=CHUNK)
-
-
-def _persons_in(area: Area) -> QuerySet[Person]:
-    return Person.objects.filter(residence_area__path__startswith=area.path)
 
 
 def _classify(batch: ImportBatch, source: Source) -> dict[str, int]:
