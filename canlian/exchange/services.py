@@ -1,7 +1,8 @@
 """Imports of department lists: receive → validate (a dry run) → commit, each batch kept for audit.
 
-Validation streams the file into ImportRow in chunks (memory stays flat), then matches and classifies the
-rows with set-based SQL. Commit applies the same querysets the dry run counted, in one transaction.
+Validation reads the file row by row, matches each chunk of rows to the registry by ID number and stages it
+in ImportRow (COPY on PostgreSQL), then labels the rows with set-based SQL. Commit applies, in one
+transaction, the same querysets the dry run counted.
 """
 
 import hashlib
@@ -44,12 +45,6 @@ logger = logging.getLogger(__name__)
 CHUNK = 2000
 HEADER_SEARCH_ROWS = 10  # a title line or two above the header is common in government files
 State = ImportBatch.State
-
-
-def _source(key: str) -> Source:
-    if key not in SOURCES:
-        raise ValidationError({"source": _("请选择数据来源。")})
-    return SOURCES[key]
 
 
 # --- receiving a file -------------------------------------------------------------------------------
@@ -115,12 +110,11 @@ def import_batch_create(*, by, source: str, area: Area | None, list_date: date |
 # --- validation (the dry run) ----------------------------------------------------------------------
 
 
-def _map_headers(source: Source, rows) -> tuple[dict[int, object], int, list]:
+def _map_headers(source: Source, rows) -> tuple[dict, int]:
     """Find the header row and map each declared column to its position; name any required column missing."""
     best: tuple[int, dict] = (0, {})
-    first_rows = []
+    index = 0  # stays 0 for a file without a single row
     for index, row in enumerate(rows, start=1):
-        first_rows.append(row)
         keys = [header_key(cell) for cell in row]
         found = {}
         for column in source.columns:
@@ -135,14 +129,13 @@ def _map_headers(source: Source, rows) -> tuple[dict[int, object], int, list]:
             break
     header_row, found = best
     missing = [str(column.label) for column in source.required if column not in found]
-    if not first_rows:
+    if index == 0:
         raise SpreadsheetError(_("文件中没有任何内容。"))
     if missing:
         raise SpreadsheetError(
             _("缺少必填列：%(missing)s。请在第一行填写列名（可用的列名见“导入说明”），或下载模板对照。")
             % {"missing": "、".join(missing)})
-    header = first_rows[header_row - 1]
-    return {column: found[column] for column in source.columns if column in found}, header_row, list(header)
+    return {column: found[column] for column in source.columns if column in found}, header_row
 
 
 _COLUMNS = ("batch_id", "row_number", "id_number", "name", "on", "until", "code", "detail", "data", "valid",
@@ -276,7 +269,7 @@ def import_validate(*, batch: ImportBatch, rows=None, first_row_number: int | No
         if total > settings.IMPORT_MAX_ROWS:
             raise SpreadsheetError(_("名单有 %(n)d 行，超过每次 %(max)d 行的上限：请拆分后分别导入。")
                                    % {"n": total, "max": settings.IMPORT_MAX_ROWS})
-        mapping, header_row, _header = _map_headers(source, rows)
+        mapping, header_row = _map_headers(source, rows)
         _progress(batch, total_rows=max(0, total - header_row + 1), processed_rows=0)
         area_ids = set(Area.objects.filter(path__startswith=batch.area.path).values_list("pk", flat=True))
         chunk: list[dict] = []
