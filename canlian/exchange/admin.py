@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from canlian.common.admin import ReadOnlyAdmin
 from canlian.exchange import services, tokens
 from canlian.exchange.models import ApiCall, DepartmentToken, ImportBatch
 
@@ -95,21 +96,8 @@ class DepartmentTokenAdmin(admin.ModelAdmin):
             self.message_user(request, _("已吊销“%(t)s”：此令牌立即失效。") % {"t": token}, messages.SUCCESS)
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    """A record kept for audit: looked at, never added, changed or deleted by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ImportBatch)
-class ImportBatchAdmin(_ReadOnlyAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = ["id", "source", "area", "list_date", "via", "state", "total_rows", "error_rows", "created_by",
                     "department", "created_at"]
     list_filter = ["state", "via", "source"]
@@ -129,7 +117,7 @@ class ImportBatchAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(ApiCall)
-class ApiCallAdmin(_ReadOnlyAdmin):
+class ApiCallAdmin(ReadOnlyAdmin):
     list_display = ["at", "token", "method", "path", "status", "ip_address"]
     list_filter = ["status", "method"]
     list_select_related = ["token"]
