@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "canlian.audit",
     "canlian.registry",
     "canlian.exchange",
+    "canlian.benefits",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -9,6 +10,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class DatedPolicyAdmin(SimpleHistoryAdmin):
+    """Policy data with effective dates (parameters, standards): added with a start date, never edited in place
+    or deleted, so the periods already decided keep the value they were decided with."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -2,8 +2,8 @@ from django import forms
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from canlian.common.admin import DatedPolicyAdmin
 from canlian.parameters.models import Parameter
 
 
@@ -21,14 +21,7 @@ class ParameterForm(forms.ModelForm):
 
 
 @admin.register(Parameter)
-class ParameterAdmin(SimpleHistoryAdmin):
+class ParameterAdmin(DatedPolicyAdmin):
     form = ParameterForm
     list_display = ["key", "value", "effective_from", "source"]
     list_filter = ["key"]
-
-    def has_change_permission(self, request, obj=None):
-        # Never edited in place: a new value starts on a date and old periods keep theirs.
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,0 +1,79 @@
+"""Benefit standards (补贴标准) with effective dates, and the circumstances the overlap rules look at."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from canlian.benefits.choices import CircumstanceKind, Period, Scheme
+from canlian.registry.choices import Grade
+
+
+class Standard(models.Model):
+    """An amount of a scheme in force from a date (补贴标准), optionally only for a grade or an area.
+
+    Never edited in place: a new standard starts on a date and the months before keep the old amount. The
+    most specific standard applies: one for the person's area (the deepest) before one for everyone, one for
+    the person's grade before one for every grade.
+    """
+
+    scheme = models.CharField(_("补贴项目"), max_length=24, choices=Scheme.choices)
+    effective_from = models.DateField(_("生效日期"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    period = models.CharField(_("发放周期"), max_length=8, choices=Period.choices, default=Period.MONTH)
+    grade = models.PositiveSmallIntegerField(_("仅限等级"), choices=Grade.choices, null=True, blank=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("仅限区域"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(_("依据"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    history = HistoricalRecords(verbose_name=_("补贴标准变更记录"))
+
+    class Meta:
+        verbose_name = _("补贴标准")
+        verbose_name_plural = _("补贴标准")
+        ordering = ["scheme", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "effective_from", "grade", "area"],
+                                    name="standard_one_per_day_grade_area", nulls_distinct=False),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="standard_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(scheme)s %(amount)s 元%(period)s（%(day)s 起）") % {
+            "scheme": self.get_scheme_display(), "amount": self.amount, "period": self.get_period_display(),
+            "day": self.effective_from}
+
+
+class Circumstance(models.Model):
+    """Something the person receives elsewhere, for a period, that bars a scheme (orphan support, work-injury
+    nursing pay) or records the person's 择高 choice of another allowance instead of `scheme`."""
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="benefit_circumstances")
+    kind = models.CharField(_("情形"), max_length=24, choices=CircumstanceKind.choices)
+    scheme = models.CharField(_("放弃的补贴项目"), max_length=24, choices=Scheme.choices, blank=True,
+                              help_text=_("仅“择高领取”时填写：因领取其他津贴而不领取的本项补贴。"))
+    started_on = models.DateField(_("起始日期"))
+    ended_on = models.DateField(_("终止日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("待遇情形变更记录"))
+
+    class Meta:
+        verbose_name = _("待遇情形")
+        verbose_name_plural = _("待遇情形")
+        ordering = ["-started_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind="chose_other_allowance") | Q(scheme=""),
+                                   name="circumstance_scheme_only_for_choice"),
+            models.CheckConstraint(condition=~Q(kind="chose_other_allowance") | ~Q(scheme=""),
+                                   name="circumstance_choice_names_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_kind_display()}"
+
+    def is_active_on(self, day) -> bool:
+        return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)

@@ -1,0 +1,65 @@
+"""Reads of benefits: the facts the rules need about one person, the options and standards in force."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from canlian.benefits import rules
+from canlian.benefits.choices import CircumstanceKind, Scheme
+from canlian.benefits.models import Standard
+from canlian.common.decision import Decision
+from canlian.parameters.selectors import parameter_int
+from canlian.registry.models import Person, valid_certificate_on
+from canlian.registry.selectors import assistance_statuses_on
+
+
+def benefit_options(*, on: date) -> rules.BenefitOptions:
+    """The local options (parameters) in force on a day."""
+    return rules.BenefitOptions(
+        living_includes_near_dibao=bool(parameter_int("living_allowance.includes_near_dibao", on=on)),
+        living_includes_low_income=bool(parameter_int("living_allowance.includes_low_income", on=on)),
+        nursing_includes_grade34=bool(parameter_int("nursing_allowance.includes_grade34", on=on)),
+        extreme_poverty_keeps_living=bool(parameter_int("living_allowance.extreme_poverty_keeps", on=on)),
+        extreme_poverty_keeps_nursing=bool(parameter_int("nursing_allowance.extreme_poverty_keeps", on=on)),
+        accident_insurance_max_age=parameter_int("accident_insurance.max_age", on=on),
+    )
+
+
+def standard_rows(*, until: date) -> list[rules.StandardRow]:
+    """Every standard started by a day, as plain values (a small table: dozens of rows)."""
+    return [rules.StandardRow(scheme=s.scheme, effective_from=s.effective_from, amount=s.amount, period=s.period,
+                              grade=s.grade, area_path=s.area.path if s.area_id else None)
+            for s in Standard.objects.filter(effective_from__lte=until).select_related("area")]
+
+
+def benefit_facts(person: Person, *, on: date) -> rules.BenefitFacts:
+    """What the rules need to know about a person on a day, read from the person file."""
+    valid = person.certificates.filter(valid_certificate_on(on)).first()
+    circumstances = [c for c in person.benefit_circumstances.all() if c.is_active_on(on)]
+    pension = person.department_records.filter(kind="pension_insurance", started_on__lte=on)
+    return rules.BenefitFacts(
+        on=on, life_status=person.life_status, age=person.age_on(on),
+        certificate_category=valid.category if valid else None, certificate_grade=valid.grade if valid else None,
+        assistance=frozenset(spell.kind for spell in assistance_statuses_on(person, on)),
+        circumstances=frozenset(c.kind for c in circumstances),
+        chose_other_instead_of=frozenset(c.scheme for c in circumstances
+                                         if c.kind == CircumstanceKind.CHOSE_OTHER_ALLOWANCE),
+        pension_insured=pension.exclude(ended_on__lt=on).exists(),
+    )
+
+
+@dataclass(frozen=True)
+class SchemeAnswer:
+    scheme: str
+    label: str
+    decision: Decision
+    amount: rules.Amount | None
+
+
+def scheme_answers(person: Person, *, on: date) -> list[SchemeAnswer]:
+    """Each scheme's decision for a person on a day, with the standard that would be paid (待遇资格说明)."""
+    facts, options = benefit_facts(person, on=on), benefit_options(on=on)
+    standards = standard_rows(until=on)
+    return [SchemeAnswer(scheme=scheme.value, label=str(scheme.label), decision=rules.DECISIONS[scheme](facts, options),
+                         amount=rules.standard_for(standards, scheme=scheme, on=on, grade=facts.certificate_grade,
+                                                   area_path=person.residence_area.path))
+            for scheme in Scheme]

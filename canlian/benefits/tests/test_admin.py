@@ -1,0 +1,39 @@
+"""Standards are policy data with effective dates: a new amount starts on a date, paid months keep theirs."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from canlian.benefits.demo import demo_standards_load
+from canlian.benefits.models import Standard
+
+
+def _add(client, day):
+    return client.post("/admin/benefits/standard/add/", {
+        "scheme": "living_allowance", "amount": "130.00", "period": "month", "effective_from": day.isoformat(),
+        "grade": "", "area": "", "source": "测试"})
+
+
+def test_a_new_standard_cannot_start_in_the_past(admin_user, client):
+    client.force_login(admin_user)
+    response = _add(client, timezone.localdate() - timedelta(days=1))
+    assert response.status_code == 200
+    assert "已过去的月份保持原标准" in response.content.decode()
+    assert not Standard.objects.exists()
+
+
+def test_a_new_standard_from_tomorrow_is_recorded_with_who_entered_it(admin_user, client):
+    client.force_login(admin_user)
+    response = _add(client, timezone.localdate() + timedelta(days=1))
+    assert response.status_code == 302
+    assert Standard.objects.get().created_by == admin_user
+
+
+def test_standards_are_never_edited_or_deleted(admin_user, client):
+    demo_standards_load()
+    client.force_login(admin_user)
+    standard = Standard.objects.first()
+    client.post(f"/admin/benefits/standard/{standard.pk}/change/", {"amount": "999"})
+    client.post(f"/admin/benefits/standard/{standard.pk}/delete/", {"post": "yes"})
+    standard.refresh_from_db()
+    assert standard.amount != 999
