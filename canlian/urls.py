@@ -20,5 +20,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api_urls),
     path("exchange/", include("canlian.exchange.urls")),
+    path("benefits/", include("canlian.benefits.urls")),
     path("", include("canlian.registry.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -77,3 +77,84 @@ class Circumstance(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
+
+
+class Application(models.Model):
+    """An application for a scheme made on a person's behalf (申请): 已提交 → 社区审核 → 残联审批 → 已批准/已驳回,
+    or 已撤回. Whoever submitted or reviewed it cannot approve it (maker ≠ checker)."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交，待社区审核")
+        REVIEWED = "reviewed", _("社区已审核，待残联审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="benefit_applications")
+    scheme = models.CharField(_("补贴项目"), max_length=24, choices=Scheme.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请录入人"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_on = models.DateField(_("申请日期"))
+    due_on = models.DateField(_("当前环节办理时限"))
+    note = models.CharField(_("申请说明"), max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("社区审核人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("审批日期"), null=True, blank=True)
+    reason = models.CharField(_("驳回或撤回原因"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("申请办理记录"))
+
+    class Meta:
+        verbose_name = _("补贴申请")
+        verbose_name_plural = _("补贴申请")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            # One open application per person and scheme: a second click or a second officer is refused.
+            models.UniqueConstraint(fields=["person", "scheme"], condition=Q(state__in=["submitted", "reviewed"]),
+                                    name="application_one_open_per_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_scheme_display()} {self.get_state_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in {self.State.SUBMITTED, self.State.REVIEWED}
+
+
+class Entitlement(models.Model):
+    """A person's right to a scheme's payments from a month (享受资格/待遇); the amount each month comes from the
+    standard in force that month. Ended, never deleted; its history says who changed it and why."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("享受中")
+        SUSPENDED = "suspended", _("暂停")
+        ENDED = "ended", _("已终止")
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="entitlements")
+    scheme = models.CharField(_("补贴项目"), max_length=24, choices=Scheme.choices)
+    application = models.OneToOneField(Application, verbose_name=_("依据申请"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="entitlement")
+    starts_on = models.DateField(_("起始月份"))  # the first day of a month
+    ends_on = models.DateField(_("终止月份"), null=True, blank=True)  # the first day of the last month paid
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
+    state_reason = models.CharField(_("状态原因"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("享受资格变更记录"))
+
+    class Meta:
+        verbose_name = _("享受资格")
+        verbose_name_plural = _("享受资格")
+        ordering = ["scheme", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "scheme"], condition=Q(state__in=["active", "suspended"]),
+                                    name="entitlement_one_live_per_scheme"),
+            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                                   name="entitlement_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_scheme_display()} {self.starts_on:%Y-%m}"

@@ -3,9 +3,13 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from canlian.accounts.scope import residence_in_scope
 from canlian.benefits import rules
 from canlian.benefits.choices import CircumstanceKind, Scheme
-from canlian.benefits.models import Standard
+from canlian.benefits.models import Application, Standard
 from canlian.common.decision import Decision
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Person, valid_certificate_on
@@ -63,3 +67,20 @@ def scheme_answers(person: Person, *, on: date) -> list[SchemeAnswer]:
                          amount=rules.standard_for(standards, scheme=scheme, on=on, grade=facts.certificate_grade,
                                                    area_path=person.residence_area.path))
             for scheme in Scheme]
+
+
+def applications_open(*, user, on: date) -> QuerySet[Application]:
+    """Open applications of persons in the user's areas, the most urgent first; `overdue` past their deadline."""
+    return (Application.objects.filter(state__in=[Application.State.SUBMITTED, Application.State.REVIEWED])
+            .filter(residence_in_scope(user, prefix="person__"))
+            .annotate(overdue=Q(due_on__lt=on))
+            .select_related("person", "submitted_by", "reviewed_by").order_by("due_on", "pk"))
+
+
+def application_get(*, user, pk) -> Application:
+    """An application of a person in the user's areas; any other is 404."""
+    try:
+        return (Application.objects.filter(residence_in_scope(user, prefix="person__")).select_related("person")
+                .get(pk=pk))
+    except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

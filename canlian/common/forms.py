@@ -1,4 +1,6 @@
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 
 def attach_errors(form, error: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
@@ -9,3 +11,15 @@ def attach_errors(form, error: ValidationError, *, field_map: dict[str, str] | N
     for key, messages in error.message_dict.items():
         target = (field_map or {}).get(key, key)
         form.add_error(target if target in form.fields else None, messages)
+
+
+class NoteForm(forms.Form):
+    """What the officer found or did, for a worklist item (处理说明 / 核实说明 / 跟进结果)."""
+
+    note = forms.CharField(max_length=200)
+
+    def __init__(self, *args, label, required_message, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["note"].label = label
+        self.fields["note"].error_messages["required"] = required_message
+        self.fields["note"].error_messages["max_length"] = _("最多 200 字。")

@@ -54,18 +54,6 @@ class ReviewFilterForm(forms.Form):
     batch = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class NoteForm(forms.Form):
-    """What the officer found or did, for a worklist item (处理说明 / 核实说明 / 跟进结果)."""
-
-    note = forms.CharField(max_length=200)
-
-    def __init__(self, *args, label, required_message, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["note"].label = label
-        self.fields["note"].error_messages["required"] = required_message
-        self.fields["note"].error_messages["max_length"] = _("最多 200 字。")
-
-
 class ExportForm(forms.Form):
     FORMATS = [("xlsx", _("Excel 工作簿（.xlsx）：上报系统导入用的表格")),
                ("json", _("JSON：系统之间交换用，取值为代码（如残疾类别 1—7）"))]

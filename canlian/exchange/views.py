@@ -16,17 +16,17 @@ from canlian.accounts.decorators import person_staff_required
 from canlian.accounts.scope import scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
-from canlian.common.forms import attach_errors
+from canlian.common.forms import NoteForm, attach_errors
 from canlian.common.masking import mask_id_number
+from canlian.common.worklists import worklist_page
 from canlian.exchange import exports, selectors, services, tasks
-from canlian.exchange.forms import ExportForm, NoteForm, ReviewFilterForm, UploadForm
+from canlian.exchange.forms import ExportForm, ReviewFilterForm, UploadForm
 from canlian.exchange.models import ImportBatch, MatchOutcome, StatusProposal
 from canlian.exchange.sources import SOURCES
 
 State = ImportBatch.State
 BATCHES_PER_PAGE = 25
 PROBLEMS_PER_PAGE = 50
-WORKLIST_PER_PAGE = 25
 _ID_LIKE = re.compile(r"^(\d{15}|\d{17}[\dXx]\w*)$")
 
 
@@ -202,35 +202,6 @@ def batch_errors(request, pk: int):
 # --- worklists ------------------------------------------------------------------------------------
 
 
-def _worklist(request, *, items, get, make_form, act, template: str, context: dict, decorate=None):
-    """A paginated worklist whose rows each carry a one-field form; a refused note shows at its row's field."""
-    posted = None
-    if request.method == "POST":
-        item = get(user=request.user, pk=request.POST.get("item"))
-        form = make_form(item, request.POST)
-        if form.is_valid():
-            try:
-                done = act(item, form.cleaned_data["note"])
-            except ValidationError as error:
-                attach_errors(form, error)
-            else:
-                messages.success(request, done)
-                return redirect(request.get_full_path())
-        posted = (item.pk, form)
-    page = Paginator(items, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
-    for item in page.object_list:
-        if decorate:
-            decorate(item)
-    rows = [(item, posted[1] if posted and posted[0] == item.pk else make_form(item, None)) for item in page]
-    if posted and not any(item.pk == posted[0] for item, _form in rows):
-        # Done by someone else meanwhile: the row has left the list, so say it at the top instead.
-        messages.warning(request, " ".join(str(e) for errors in posted[1].errors.values() for e in errors))
-        return redirect(request.get_full_path())
-    return render(request, template, {**context, "page": page, "rows": rows,
-                                      "error_form": posted[1] if posted else None,
-                                      "has_errors": bool(posted and posted[1].errors)})
-
-
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def match_reviews(request):
@@ -257,7 +228,7 @@ def match_reviews(request):
     def decorate(review):
         review.batch.source_label = _source_label(review.batch.source)
 
-    return _worklist(request, items=items, get=selectors.match_review_get, make_form=make_form, act=act,
+    return worklist_page(request, items=items, get=selectors.match_review_get, make_form=make_form, act=act,
                      template="exchange/reviews.html", context={"filters": filters, "filter_batch": batch},
                      decorate=decorate)
 
@@ -287,7 +258,7 @@ def status_proposals(request):
         access_log_record(request=request, action=AccessLog.Action.EDIT, person=proposal.person, detail=message)
         return message
 
-    return _worklist(request, items=selectors.status_proposals_pending(user=request.user).select_related(
+    return worklist_page(request, items=selectors.status_proposals_pending(user=request.user).select_related(
                          "person__residence_area"),
                      get=selectors.status_proposal_get, make_form=make_form, act=act,
                      template="exchange/proposals.html", context={})
@@ -308,7 +279,7 @@ def child_screenings(request):
         services.child_screening_close(screening=screening, by=request.user, note=note)
         return _("已结案：%(name)s。") % {"name": screening.name}
 
-    return _worklist(request, items=selectors.child_screenings_open(user=request.user),
+    return worklist_page(request, items=selectors.child_screenings_open(user=request.user),
                      get=selectors.child_screening_get, make_form=make_form, act=act,
                      template="exchange/screenings.html", context={"today": today})
 

@@ -38,6 +38,10 @@ SPECS = {
         ParameterSpec("nursing_allowance.extreme_poverty_keeps", "特困供养人员享受护理补贴（1=是，0=否）", Decimal(0),
                       "国发〔2015〕52号 [P]；部分省份保留"),
         ParameterSpec("accident_insurance.max_age", "意外伤害保险投保年龄上限（岁）", Decimal(59), "规划 59 岁以下 [P]"),
+        ParameterSpec("benefits.review_working_days", "补贴申请：社区审核时限（工作日）", Decimal(5), "本平台默认 [U]"),
+        ParameterSpec("benefits.approval_working_days", "补贴申请：残联审批时限（工作日）", Decimal(10), "本平台默认 [U]"),
+        ParameterSpec("benefits.start_months_after_approval", "批准后从第几个月起发放（1=次月）", Decimal(1),
+                      "国发〔2015〕52号 各地多为次月起发 [P]"),
         ParameterSpec("person.working_age_min", "就业年龄段下限（岁）", Decimal(16), "规划 16—59 岁 [C]"),
         ParameterSpec("person.working_age_max", "就业年龄段上限（岁）", Decimal(59), "规划 16—59 岁 [C]"),
     ]

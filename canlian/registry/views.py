@@ -75,7 +75,7 @@ def person_search(request):
     return render(request, "registry/person_search.html", {"form": form, "page": page})
 
 
-def _person_in_scope(request, pk: int) -> Person:
+def person_in_scope(request, pk: int) -> Person:
     """The person if in the user's areas; otherwise 404, and an attempt on a real file is logged (越权访问)."""
     try:
         return selectors.person_get(user=request.user, pk=pk)
@@ -92,7 +92,7 @@ def _record_edit(request, person: Person, message: str) -> None:
     messages.success(request, message)
 
 
-def _form_page(request, form, *, person: Person, run, done, title: str, submit: str, certificate=None):
+def person_form_page(request, form, *, person: Person, run, done, title: str, submit: str, certificate=None):
     """A one-form page: a valid post runs the service; a refusal shows at the fields, success returns to the file.
 
     `done` is the success message, or a function of the service's result that makes it.
@@ -139,7 +139,7 @@ def person_create(request):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def person_edit(request, pk: int):
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     areas = scoped_areas(request.user).order_by("path")
     form = PersonEditForm(request.POST or None, areas=areas, initial=_person_form_initial(person),
                           masked_id=mask_id_number(person.id_number))
@@ -185,7 +185,7 @@ def _person_file_context(request, person: Person, *, full_id: bool = False) -> d
 @person_staff_required
 def person_detail(request, pk: int):
     """The person file (一人一档). Every view is logged."""
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     access_log_record(request=request, action=AccessLog.Action.VIEW, person=person)
     return render(request, "registry/person_detail.html", _person_file_context(request, person))
 
@@ -194,7 +194,7 @@ def person_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def person_reveal_id(request, pk: int):
     """Show the full ID number once, after the officer gives a reason (logged)."""
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     form = RevealIdForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         access_log_record(request=request, action=AccessLog.Action.REVEAL_ID, person=person,
@@ -206,9 +206,9 @@ def person_reveal_id(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def person_life_status(request, pk: int):
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     form = LifeStatusForm(request.POST or None)
-    return _form_page(request, form, person=person, title=_("变更人员状态"), submit=_("保存状态"),
+    return person_form_page(request, form, person=person, title=_("变更人员状态"), submit=_("保存状态"),
                       done=_("人员状态已更新。"),
                       run=lambda data: services.person_change_life_status(person=person, by=request.user, **data))
 
@@ -216,7 +216,7 @@ def person_life_status(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def assessment_create(request, pk: int):
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     form = AssessmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -238,10 +238,10 @@ def assessment_create(request, pk: int):
 @person_staff_required
 @require_http_methods(["GET", "POST"])
 def certificate_issue(request, pk: int):
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     form = CertificateIssueForm(request.POST or None, assessments=selectors.assessments_of(person),
                                 initial={"on": timezone.localdate()})
-    return _form_page(request, form, person=person, title=_("发放残疾人证"), submit=_("发证"),
+    return person_form_page(request, form, person=person, title=_("发放残疾人证"), submit=_("发证"),
                       done=lambda card: _("已发证：%(n)s") % {"n": mask_certificate_number(card.number)},
                       run=lambda data: services.certificate_issue(person=person, by=request.user, **data))
 
@@ -250,9 +250,9 @@ def certificate_issue(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def certificate_register(request, pk: int):
     """Enter a card issued before the platform (存量证件录入)."""
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     form = CertificateRegisterForm(request.POST or None)
-    return _form_page(request, form, person=person, title=_("录入已有残疾人证"), submit=_("录入"),
+    return person_form_page(request, form, person=person, title=_("录入已有残疾人证"), submit=_("录入"),
                       done=_("已录入残疾人证。"),
                       run=lambda data: services.certificate_register(person=person, by=request.user, **data))
 
@@ -268,7 +268,7 @@ _ACTIONS = {
 
 def _certificate_in_scope(request, pk: int) -> Certificate:
     certificate = get_object_or_404(Certificate.objects.select_related("person"), pk=pk)
-    _person_in_scope(request, certificate.person_id)
+    person_in_scope(request, certificate.person_id)
     return certificate
 
 
@@ -285,7 +285,7 @@ def certificate_action(request, pk: int, action: str):
         del form.fields["reason"]
     else:
         form.fields["reason"].required = True
-    return _form_page(request, form, person=certificate.person, certificate=certificate,
+    return person_form_page(request, form, person=certificate.person, certificate=certificate,
                       title=_("%(a)s残疾人证") % {"a": label}, submit=label, done=_("已办理%(a)s。") % {"a": label},
                       run=lambda data: service(certificate=certificate, by=request.user, **data))
 
@@ -296,7 +296,7 @@ def certificate_regrade(request, pk: int):
     certificate = _certificate_in_scope(request, pk)
     form = CertificateRegradeForm(request.POST or None, assessments=selectors.assessments_of(certificate.person),
                                   initial={"on": timezone.localdate()})
-    return _form_page(request, form, person=certificate.person, certificate=certificate,
+    return person_form_page(request, form, person=certificate.person, certificate=certificate,
                       title=_("残疾类别/等级变更"), submit=_("变更并换发新证"), done=_("已办理等级变更并换发新证。"),
                       run=lambda data: services.certificate_regrade(certificate=certificate, by=request.user, **data))
 
@@ -305,7 +305,7 @@ def certificate_regrade(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def household_edit(request, pk: int):
     """Open the person's household, add members, record its income."""
-    person = _person_in_scope(request, pk)
+    person = person_in_scope(request, pk)
     household, members, flags = selectors.household_facts(user=request.user, person=person, on=timezone.localdate())
     member_form = HouseholdMemberForm(request.POST if request.POST.get("form") == "member" else None,
                                       prefix="member")

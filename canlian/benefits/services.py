@@ -1,0 +1,144 @@
+"""Writes of benefits: applications through review and approval (maker ≠ checker), and the entitlements they give."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from canlian.accounts.scope import residence_in_scope
+from canlian.benefits.choices import Scheme
+from canlian.benefits.models import Application, Entitlement
+from canlian.common.workdays import add_working_days
+from canlian.parameters.selectors import parameter_int
+from canlian.registry.choices import LifeStatus
+from canlian.registry.models import Person
+
+State = Application.State
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _stamp(instance, *, by, reason: str) -> None:
+    """Tell django-simple-history who made this change and why (every decision is recorded)."""
+    instance._history_user = by
+    instance._change_reason = reason
+
+
+def _require_person_in_scope(person: Person, by) -> None:
+    if not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
+        raise ValidationError(_("该人员不在您负责的区域内。"))
+
+
+def _require_reason(reason: str, message: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": message})
+    return reason[:200]
+
+
+def _lock(application: Application, *, allowed: set[str], by) -> Application:
+    """The application as it is now, locked; refused if another officer has moved it on meanwhile."""
+    application = Application.objects.select_for_update().select_related("person").get(pk=application.pk)
+    _require_person_in_scope(application.person, by)
+    if application.state not in allowed:
+        raise ValidationError(_("这份申请当前状态为“%(s)s”，不能办理此操作（可能已由他人办理）。")
+                              % {"s": application.get_state_display()})
+    return application
+
+
+@transaction.atomic
+def application_submit(*, person: Person, scheme: str, by, note: str = "", on: date | None = None) -> Application:
+    """Apply for a scheme on a person's behalf (代为申请); the community reviews within the deadline."""
+    on = on or _today()
+    if scheme not in Scheme.values:
+        raise ValidationError({"scheme": _("请选择补贴项目。")})
+    _require_person_in_scope(person, by)
+    if person.life_status != LifeStatus.ACTIVE:
+        raise ValidationError(_("人员状态为“%(s)s”，不能申请补贴。") % {"s": person.get_life_status_display()})
+    if Entitlement.objects.filter(person=person, scheme=scheme,
+                                  state__in=[Entitlement.State.ACTIVE, Entitlement.State.SUSPENDED]).exists():
+        raise ValidationError({"scheme": _("此人已在享受“%(s)s”，无需再申请。") % {"s": Scheme(scheme).label}})
+    application = Application(person=person, scheme=scheme, submitted_by=by, submitted_on=on, note=note[:200],
+                              due_on=add_working_days(on, parameter_int("benefits.review_working_days", on=on)))
+    _stamp(application, by=by, reason=_("提交申请"))
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError({"scheme": _("此人已有一份“%(s)s”申请正在办理。") % {"s": Scheme(scheme).label}}) from None
+    return application
+
+
+def _with_opinion(action: str, note: str) -> str:
+    note = " ".join((note or "").split())
+    return f"{action}：{note}" if note else action
+
+
+@transaction.atomic
+def application_review(*, application: Application, by, note: str = "", on: date | None = None) -> Application:
+    """The community's review passed (社区审核), with the reviewer's opinion: the federation approves within its
+    deadline."""
+    on = on or _today()
+    application = _lock(application, allowed={State.SUBMITTED}, by=by)
+    application.state, application.reviewed_by = State.REVIEWED, by
+    application.due_on = add_working_days(on, parameter_int("benefits.approval_working_days", on=on))
+    _stamp(application, by=by, reason=_with_opinion(_("社区审核通过"), note))
+    application.save()
+    return application
+
+
+def _first_of_month(day: date, months_later: int) -> date:
+    month = day.month - 1 + months_later
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+@transaction.atomic
+def application_approve(*, application: Application, by, note: str = "", on: date | None = None) -> Entitlement:
+    """Approve (残联审批): the entitlement starts the month after (configurable). The submitter or the community
+    reviewer cannot approve: money needs a second person (maker ≠ checker)."""
+    on = on or _today()
+    application = _lock(application, allowed={State.REVIEWED}, by=by)
+    if by.pk in {application.submitted_by_id, application.reviewed_by_id}:
+        raise ValidationError(_("申请的录入人和社区审核人不能审批同一份申请：请由另一位工作人员审批。"))
+    application.state, application.decided_by, application.decided_on = State.APPROVED, by, on
+    _stamp(application, by=by, reason=_with_opinion(_("残联审批通过"), note))
+    application.save()
+    starts = _first_of_month(on, parameter_int("benefits.start_months_after_approval", on=on))
+    entitlement = Entitlement(person=application.person, scheme=application.scheme, application=application,
+                              starts_on=starts)
+    _stamp(entitlement, by=by, reason=_("依申请批准"))
+    try:
+        with transaction.atomic():
+            entitlement.save()
+    except IntegrityError:
+        raise ValidationError(_("此人已在享受这项补贴，不能重复批准。")) from None
+    return entitlement
+
+
+@transaction.atomic
+def application_reject(*, application: Application, by, reason: str, on: date | None = None) -> Application:
+    """Reject at review or approval, with the reason the person will be told (驳回须说明理由)."""
+    reason = _require_reason(reason, _("请填写驳回原因，申请人会看到这段说明。"))
+    application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
+    if application.state == State.REVIEWED and by.pk in {application.submitted_by_id, application.reviewed_by_id}:
+        raise ValidationError(_("申请的录入人和社区审核人不能审批同一份申请：请由另一位工作人员审批。"))
+    application.state, application.decided_by, application.decided_on = State.REJECTED, by, on or _today()
+    application.reason = reason
+    _stamp(application, by=by, reason=_("驳回：%(r)s") % {"r": reason})
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, by, reason: str) -> Application:
+    """Withdraw an open application at the person's request (撤回)."""
+    reason = _require_reason(reason, _("请填写撤回原因，例如“本人要求撤回”。"))
+    application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
+    application.state, application.reason = State.WITHDRAWN, reason
+    _stamp(application, by=by, reason=_("撤回：%(r)s") % {"r": reason})
+    application.save()
+    return application

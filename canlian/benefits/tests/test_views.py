@@ -1,0 +1,99 @@
+"""The benefits pages: apply on a person's behalf, then review and approval by different people."""
+
+import re
+
+import pytest
+
+from canlian.audit.models import AccessLog
+from canlian.benefits.choices import Scheme
+from canlian.benefits.models import Application, Entitlement
+from canlian.registry.tests.factories import make_certificate, make_person, make_user
+
+
+@pytest.fixture
+def zhang(officer, areas):
+    person = make_person(by=officer, area=areas["beijiang"], name="张三丰")
+    make_certificate(person=person, by=officer, category=4, grade=1)
+    return person
+
+
+def _title(response) -> str:
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1).strip()
+
+
+def _apply(client, person, scheme=Scheme.NURSING_ALLOWANCE):
+    return client.post(f"/benefits/persons/{person.pk}/apply/", {"scheme": scheme, "note": "家属代为申请"})
+
+
+def test_officer_applies_on_the_persons_behalf_and_the_file_shows_it(client, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    response = _apply(client, zhang)
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert (application.person, application.submitted_by) == (zhang, beijiang_officer)
+    html = client.get(f"/persons/{zhang.pk}/").content.decode()
+    assert "申请：已提交，待社区审核" in html
+    assert AccessLog.objects.filter(action=AccessLog.Action.EDIT, person=zhang).exists()
+
+
+def test_application_without_a_scheme_shows_the_error_at_the_field(client, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    response = client.post(f"/benefits/persons/{zhang.pk}/apply/", {"scheme": ""})
+    assert response.status_code == 200
+    assert _title(response).startswith("错误：")
+    assert 'href="#id_scheme"' in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_other_community_officer_gets_404(client, dongcheng_officer, zhang):
+    client.force_login(dongcheng_officer)
+    assert client.get(f"/benefits/persons/{zhang.pk}/apply/").status_code == 404
+    assert AccessLog.objects.filter(action=AccessLog.Action.DENIED, person=zhang).exists()
+
+
+def test_review_then_approval_by_another_officer_through_the_worklist(client, beijiang_officer, officer, areas,
+                                                                       zhang):
+    client.force_login(beijiang_officer)
+    _apply(client, zhang)
+    application = Application.objects.get()
+    client.force_login(officer)
+    page = client.get("/benefits/applications/").content.decode()
+    assert "张三丰" in page and "社区审核通过" in page
+    client.post("/benefits/applications/", {"item": application.pk, "action": "review",
+                                            f"item{application.pk}-note": "同意"})
+    application.refresh_from_db()
+    assert application.state == Application.State.REVIEWED
+    refused = client.post("/benefits/applications/", {"item": application.pk, "action": "approve",
+                                                      f"item{application.pk}-note": "同意"})
+    assert refused.status_code == 200
+    assert "不能审批同一份申请" in refused.content.decode()
+    approver = make_user("approver", "federation_officer", [areas["city"]])
+    client.force_login(approver)
+    client.post("/benefits/applications/", {"item": application.pk, "action": "approve",
+                                            f"item{application.pk}-note": "同意"})
+    assert Entitlement.objects.get().person == zhang
+
+
+def test_rejection_without_a_reason_shows_the_error_at_its_row(client, officer, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    _apply(client, zhang)
+    application = Application.objects.get()
+    client.force_login(officer)
+    response = client.post("/benefits/applications/", {"item": application.pk, "action": "reject",
+                                                       f"item{application.pk}-note": ""})
+    assert response.status_code == 200
+    assert _title(response).startswith("错误：")
+    assert f'href="#id_item{application.pk}-note"' in response.content.decode()
+    application.refresh_from_db()
+    assert application.state == Application.State.SUBMITTED
+
+
+def test_worklist_shows_only_the_users_areas(client, dongcheng_officer, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    _apply(client, zhang)
+    client.force_login(dongcheng_officer)
+    assert "张三丰" not in client.get("/benefits/applications/").content.decode()
+    application = Application.objects.get()
+    response = client.post("/benefits/applications/", {"item": application.pk, "action": "review",
+                                                       f"item{application.pk}-note": "同意"})
+    assert response.status_code == 404
