@@ -6,13 +6,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from canlian.accounts.scope import residence_in_scope
+from canlian.benefits import rules
 from canlian.benefits.choices import Scheme
 from canlian.benefits.models import Application, Entitlement
+from canlian.benefits.selectors import benefit_facts, benefit_options
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
-from canlian.registry.choices import LifeStatus
+from canlian.registry.choices import CertificateStatus, LifeStatus
 from canlian.registry.models import Person
 
 State = Application.State
@@ -142,3 +145,51 @@ def application_withdraw(*, application: Application, by, reason: str) -> Applic
     _stamp(application, by=by, reason=_("撤回：%(r)s") % {"r": reason})
     application.save()
     return application
+
+
+# --- automatic review (自动核查): the registry changed, do the entitlements still stand? ----------------------
+
+
+def _month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _stop_kind(facts: rules.BenefitFacts, person: Person, on: date) -> str:
+    """Suspend when the cause can pass by itself (a card to renew or unfreeze); end otherwise."""
+    if facts.life_status == LifeStatus.ACTIVE and facts.certificate_category is None and person.certificates.filter(
+            status__in=[CertificateStatus.VALID, CertificateStatus.FROZEN]).exists():
+        return Entitlement.State.SUSPENDED
+    return Entitlement.State.ENDED
+
+
+@transaction.atomic
+def entitlement_review(*, person: Person, on: date, cause: str) -> list[Entitlement]:
+    """Check a person's live entitlements against the rules as of a day; stop those no longer met from that
+    month (the month of the change is the last one paid, 52号: 次月起停发), restart suspended ones now met.
+
+    Returns the entitlements it changed, each with the reasons in its history.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    facts, options = benefit_facts(person, on=on), benefit_options(on=on)
+    changed = []
+    for entitlement in person.entitlements.filter(state__in=[Entitlement.State.ACTIVE, Entitlement.State.SUSPENDED]):
+        decision = rules.DECISIONS[entitlement.scheme](facts, options)
+        if entitlement.state == Entitlement.State.ACTIVE and not decision.allowed:
+            last_month = _month_of(on)
+            entitlement.state = _stop_kind(facts, person, on)
+            entitlement.ends_on = last_month if last_month >= entitlement.starts_on else None
+            entitlement.state_reason = ("；".join(decision.failures))[:200]
+            verb = (pgettext("待遇", "暂停") if entitlement.state == Entitlement.State.SUSPENDED
+                    else pgettext("待遇", "终止"))
+            _stamp(entitlement, by=None, reason=_("%(cause)s：自 %(month)s 后%(verb)s") % {
+                "cause": cause, "month": f"{last_month:%Y-%m}", "verb": verb})
+        elif entitlement.state == Entitlement.State.SUSPENDED and decision.allowed:
+            # The months in between are paid as arrears by the payroll (补发).
+            entitlement.state, entitlement.ends_on = Entitlement.State.ACTIVE, None
+            entitlement.state_reason = _("%(cause)s，恢复发放") % {"cause": cause}
+            _stamp(entitlement, by=None, reason=entitlement.state_reason)
+        else:
+            continue
+        entitlement.save()
+        changed.append(entitlement)
+    return changed

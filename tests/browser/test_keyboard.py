@@ -1,5 +1,7 @@
 """Keyboard only: the skip link comes first, and a search can be done and a file opened with key presses."""
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, focused, login, tab_until
 
 
@@ -18,7 +20,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(page, officer):
     box = skip.bounding_box()  # visible once focused
     assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 1
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'main'")
+    expect(page.locator("#main")).to_be_focused()
     # The next Tab goes to the first control inside main, not back into the header.
     page.keyboard.press("Tab")
     assert page.evaluate("document.getElementById('main').contains(document.activeElement)")

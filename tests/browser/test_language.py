@@ -18,7 +18,7 @@ def test_switch_to_english_and_back(page, officer, persons):
 
     page.locator("form[novalidate] button[type=submit]").last.click()
     expect(page).to_have_title(re.compile("^Error:"))
-    page.wait_for_function("document.activeElement && document.activeElement.matches('.error-summary')")
+    expect(page.locator(".error-summary")).to_be_focused()
     assert_accessible(page, state="English form errors")
 
     page.goto(f"/persons/{persons['zhang'].pk}/")

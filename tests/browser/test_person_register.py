@@ -50,7 +50,7 @@ def test_register_wrong_checksum_then_correct_it(page, officer, areas):
     # Pressing the link (keyboard: Enter on the focused link) moves focus to the input it names …
     link.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_id_number'")
+    expect(page.locator("#id_id_number")).to_be_focused()
     # … and the field's label stays in view above it.
     label_box = page.locator("label[for=id_id_number]").bounding_box()
     assert label_box is not None and label_box["y"] >= 0, label_box

@@ -1,0 +1,25 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from canlian.benefits.models import Entitlement
+from canlian.benefits.services import entitlement_review
+from canlian.registry.models import Person
+
+
+class Command(BaseCommand):
+    help = "每日核查：按当日的人员、证件和救助身份复核所有享受中或暂停的待遇（补上事件未覆盖的变化，如证件到期）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--on", type=date.fromisoformat, help="核查日期 YYYY-MM-DD（默认今天）")
+
+    def handle(self, *args, on, **options):
+        on = on or timezone.localdate()
+        persons = (Entitlement.objects.exclude(state=Entitlement.State.ENDED).values_list("person_id", flat=True)
+                   .distinct().order_by("person_id"))
+        reviewed = changed = 0
+        for person_id in persons.iterator(chunk_size=2000):
+            changed += len(entitlement_review(person=Person.objects.get(pk=person_id), on=on, cause="每日核查"))
+            reviewed += 1
+        self.stdout.write(f"{on} 每日核查：复核 {reviewed} 人，变更 {changed} 项待遇。")
