@@ -3,13 +3,14 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from canlian.accounts.scope import residence_in_scope
 from canlian.benefits import rules
 from canlian.benefits.choices import CircumstanceKind, Scheme
-from canlian.benefits.models import Application, Standard
+from canlian.benefits.eligibility import eligible_persons
+from canlian.benefits.models import Application, Entitlement, Standard
 from canlian.common.decision import Decision
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Person, valid_certificate_on
@@ -84,3 +85,15 @@ def application_get(*, user, pk) -> Application:
                 .get(pk=pk))
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def coverage_gaps(*, user, scheme: str, on: date) -> QuerySet[Person]:
+    """Persons in the user's areas whom the scheme's rule accepts but who neither receive it nor have applied
+    (应保尽保: the plan's 100% coverage target)."""
+    live = Entitlement.objects.filter(person=OuterRef("pk"), scheme=scheme,
+                                      state__in=[Entitlement.State.ACTIVE, Entitlement.State.SUSPENDED])
+    pending = Application.objects.filter(person=OuterRef("pk"), scheme=scheme,
+                                         state__in=[Application.State.SUBMITTED, Application.State.REVIEWED])
+    return (eligible_persons(scheme, on=on, options=benefit_options(on=on)).filter(residence_in_scope(user))
+            .exclude(Exists(live)).exclude(Exists(pending)).select_related("residence_area")
+            .order_by("residence_area__path", "name", "pk"))

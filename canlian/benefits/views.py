@@ -1,17 +1,20 @@
 """Staff pages of benefits: apply on a person's behalf, and the applications worklist (审核、审批)."""
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from canlian.accounts.decorators import person_staff_required
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.benefits import selectors, services
+from canlian.benefits.choices import Scheme
 from canlian.benefits.forms import ApplicationForm
 from canlian.common.forms import NoteForm
-from canlian.common.worklists import worklist_page
+from canlian.common.worklists import WORKLIST_PER_PAGE, worklist_page
 from canlian.registry.views import person_form_page, person_in_scope
 
 
@@ -62,3 +65,18 @@ def applications(request):
     return worklist_page(request, items=selectors.applications_open(user=request.user, on=today),
                          get=selectors.application_get, make_form=make_form, act=act,
                          template="benefits/applications.html", context={"today": today})
+
+
+@person_staff_required
+@require_GET
+def coverage(request):
+    """Who appears eligible but neither receives the benefit nor has applied (应保尽保), scheme by scheme."""
+    today = timezone.localdate()
+    scheme = request.GET.get("scheme") if request.GET.get("scheme") in Scheme.values else Scheme.LIVING_ALLOWANCE
+    tabs = [{"scheme": choice.value, "label": choice.label, "current": choice.value == scheme,
+             "count": selectors.coverage_gaps(user=request.user, scheme=choice.value, on=today).count()}
+            for choice in Scheme]
+    page = Paginator(selectors.coverage_gaps(user=request.user, scheme=scheme, on=today),
+                     WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "benefits/coverage.html", {
+        "tabs": tabs, "scheme_label": Scheme(scheme).label, "page": page, "today": today})

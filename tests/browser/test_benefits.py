@@ -48,3 +48,12 @@ def test_apply_review_and_approve_by_two_people(page, community_officer, officer
     expect(page.get_by_role("status")).to_contain_text("已批准")
     assert Application.objects.get().state == Application.State.APPROVED
     assert Entitlement.objects.get().person == zhang
+
+
+def test_coverage_worklist_leads_to_an_application(page, community_officer, persons):
+    login(page, community_officer)
+    page.goto("/benefits/coverage/?scheme=nursing_allowance")
+    expect(page.get_by_role("link", name="张三丰", exact=True)).to_be_visible()  # grade 2, no nursing allowance yet
+    assert_accessible(page, state="coverage worklist")
+    page.get_by_role("link", name="代为申请").click()
+    expect(page.get_by_role("heading", name="申请补贴")).to_be_visible()

@@ -97,3 +97,21 @@ def test_worklist_shows_only_the_users_areas(client, dongcheng_officer, beijiang
     response = client.post("/benefits/applications/", {"item": application.pk, "action": "review",
                                                        f"item{application.pk}-note": "同意"})
     assert response.status_code == 404
+
+
+def test_coverage_lists_eligible_persons_without_benefit_or_application(client, beijiang_officer, dongcheng_officer,
+                                                                       officer, areas, zhang):
+    from datetime import date
+
+    from canlian.registry.models import AssistanceStatus
+
+    AssistanceStatus.objects.create(person=zhang, kind="dibao", started_on=date(2024, 1, 1), started_by="test")
+    client.force_login(beijiang_officer)
+    page = client.get("/benefits/coverage/?scheme=living_allowance").content.decode()
+    assert "困难残疾人生活补贴（1）" in page and "张三丰" in page
+    assert "重度残疾人护理补贴（1）" in page, "grade 1: nursing allowance too"
+    _apply(client, zhang, Scheme.LIVING_ALLOWANCE)
+    page = client.get("/benefits/coverage/?scheme=living_allowance").content.decode()
+    assert "困难残疾人生活补贴（0）" in page, "an application in progress closes the gap"
+    client.force_login(dongcheng_officer)
+    assert "张三丰" not in client.get("/benefits/coverage/?scheme=nursing_allowance").content.decode()
