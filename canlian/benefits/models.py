@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -140,7 +140,8 @@ class Entitlement(models.Model):
     application = models.OneToOneField(Application, verbose_name=_("依据申请"), null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="entitlement")
     starts_on = models.DateField(_("起始月份"))  # the first day of a month
-    ends_on = models.DateField(_("终止月份"), null=True, blank=True)  # the first day of the last month paid
+    # The first day of the last month paid; a month before starts_on when it stopped before any was paid.
+    ends_on = models.DateField(_("终止月份"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
     state_reason = models.CharField(_("状态原因"), max_length=200, blank=True)
     history = HistoricalRecords(verbose_name=_("享受资格变更记录"))
@@ -152,8 +153,6 @@ class Entitlement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["person", "scheme"], condition=Q(state__in=["active", "suspended"]),
                                     name="entitlement_one_live_per_scheme"),
-            models.CheckConstraint(condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
-                                   name="entitlement_ends_after_start"),
         ]
 
     def __str__(self) -> str:

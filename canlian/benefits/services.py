@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from canlian.accounts.models import Role
 from canlian.accounts.scope import residence_in_scope
 from canlian.benefits import rules
 from canlian.benefits.choices import Scheme
@@ -87,11 +88,21 @@ def application_review(*, application: Application, by, note: str = "", on: date
     deadline."""
     on = on or _today()
     application = _lock(application, allowed={State.SUBMITTED}, by=by)
+    if by.pk == application.submitted_by_id:
+        raise ValidationError(_("申请的录入人不能审核同一份申请：请由另一位工作人员审核。"))
     application.state, application.reviewed_by = State.REVIEWED, by
     application.due_on = add_working_days(on, parameter_int("benefits.approval_working_days", on=on))
     _stamp(application, by=by, reason=_with_opinion(_("社区审核通过"), note))
     application.save()
     return application
+
+
+def _require_checker(application: Application, by) -> None:
+    """The federation decides (残联审批), and not the person who entered or reviewed it (maker ≠ checker)."""
+    if by.role != Role.FEDERATION_OFFICER:
+        raise ValidationError(_("审批由残联工作人员办理：专职委员可以录入和审核申请，不能审批。"))
+    if by.pk in {application.submitted_by_id, application.reviewed_by_id}:
+        raise ValidationError(_("申请的录入人和社区审核人不能审批同一份申请：请由另一位工作人员审批。"))
 
 
 def _first_of_month(day: date, months_later: int) -> date:
@@ -105,8 +116,13 @@ def application_approve(*, application: Application, by, note: str = "", on: dat
     reviewer cannot approve: money needs a second person (maker ≠ checker)."""
     on = on or _today()
     application = _lock(application, allowed={State.REVIEWED}, by=by)
-    if by.pk in {application.submitted_by_id, application.reviewed_by_id}:
-        raise ValidationError(_("申请的录入人和社区审核人不能审批同一份申请：请由另一位工作人员审批。"))
+    _require_checker(application, by)
+    # Locked like entitlement_review locks it: a death recorded meanwhile is either seen here or reviewed after.
+    person = Person.objects.select_for_update().get(pk=application.person_id)
+    decision = rules.DECISIONS[application.scheme](benefit_facts(person, on=on), benefit_options(on=on))
+    if not decision.allowed:
+        raise ValidationError(_("按今天的情况不符合条件，不能批准：%(why)s。请驳回并写明原因。")
+                              % {"why": "；".join(decision.failures)})
     application.state, application.decided_by, application.decided_on = State.APPROVED, by, on
     _stamp(application, by=by, reason=_with_opinion(_("残联审批通过"), note))
     application.save()
@@ -127,8 +143,8 @@ def application_reject(*, application: Application, by, reason: str, on: date | 
     """Reject at review or approval, with the reason the person will be told (驳回须说明理由)."""
     reason = _require_reason(reason, _("请填写驳回原因，申请人会看到这段说明。"))
     application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
-    if application.state == State.REVIEWED and by.pk in {application.submitted_by_id, application.reviewed_by_id}:
-        raise ValidationError(_("申请的录入人和社区审核人不能审批同一份申请：请由另一位工作人员审批。"))
+    if application.state == State.REVIEWED:
+        _require_checker(application, by)
     application.state, application.decided_by, application.decided_on = State.REJECTED, by, on or _today()
     application.reason = reason
     _stamp(application, by=by, reason=_("驳回：%(r)s") % {"r": reason})
@@ -174,15 +190,23 @@ def entitlement_review(*, person: Person, on: date, cause: str) -> list[Entitlem
     changed = []
     for entitlement in person.entitlements.filter(state__in=[Entitlement.State.ACTIVE, Entitlement.State.SUSPENDED]):
         decision = rules.DECISIONS[entitlement.scheme](facts, options)
-        if entitlement.state == Entitlement.State.ACTIVE and not decision.allowed:
+        stop = None if decision.allowed else _stop_kind(facts, person, on)
+        if entitlement.state == Entitlement.State.SUSPENDED and stop == Entitlement.State.ENDED:
+            # Suspended for a card, and now stopped for good (a death, a move, a lower grade): it ends where it
+            # stopped, and the person may apply again later.
+            entitlement.state = Entitlement.State.ENDED
+            entitlement.state_reason = ("；".join(decision.failures))[:200]
+            _stamp(entitlement, by=None, reason=_("%(cause)s：暂停后终止") % {"cause": cause})
+        elif entitlement.state == Entitlement.State.ACTIVE and stop:
             last_month = _month_of(on)
-            entitlement.state = _stop_kind(facts, person, on)
-            entitlement.ends_on = last_month if last_month >= entitlement.starts_on else None
+            entitlement.state = stop
+            # Stopped before the first month: the month before it, i.e. no month paid.
+            entitlement.ends_on = max(last_month, _first_of_month(entitlement.starts_on, -1))
             entitlement.state_reason = ("；".join(decision.failures))[:200]
             verb = (pgettext("待遇", "暂停") if entitlement.state == Entitlement.State.SUSPENDED
                     else pgettext("待遇", "终止"))
             _stamp(entitlement, by=None, reason=_("%(cause)s：自 %(month)s 后%(verb)s") % {
-                "cause": cause, "month": f"{last_month:%Y-%m}", "verb": verb})
+                "cause": cause, "month": f"{entitlement.ends_on:%Y-%m}", "verb": verb})
         elif entitlement.state == Entitlement.State.SUSPENDED and decision.allowed:
             # The months in between are paid as arrears by the payroll (补发).
             entitlement.state, entitlement.ends_on = Entitlement.State.ACTIVE, None

@@ -23,16 +23,14 @@ def test_apply_review_and_approve_by_two_people(page, community_officer, officer
     page.get_by_role("button", name="提交申请").click()
     expect(page.get_by_role("status")).to_contain_text("已提交重度残疾人护理补贴申请")
 
+    page.context.clear_cookies()  # the next person at the same desk
+    login(page, officer)
     page.goto("/benefits/applications/")
     assert_accessible(page, state="applications worklist")
     row = page.locator("tbody tr").first
     row.get_by_label("意见（张三丰）").fill("同意")
     row.get_by_role("button", name="社区审核通过").click()
     expect(page.get_by_role("status")).to_contain_text("社区审核通过")
-
-    page.context.clear_cookies()  # the next person at the same desk
-    login(page, officer)
-    page.goto("/benefits/applications/")
     page.locator("tbody tr").first.get_by_role("button", name="驳回").click()
     page.wait_for_load_state()
     assert_error_page_state(page)

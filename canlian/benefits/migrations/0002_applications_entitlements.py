@@ -117,8 +117,4 @@ class Migration(migrations.Migration):
             model_name='entitlement',
             constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['active', 'suspended'])), fields=('person', 'scheme'), name='entitlement_one_live_per_scheme'),
         ),
-        migrations.AddConstraint(
-            model_name='entitlement',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='entitlement_ends_after_start'),
-        ),
     ]

@@ -80,9 +80,22 @@ def test_a_change_before_the_first_month_leaves_no_month_paid(zhang):
     entitlement = _entitled(zhang, starts=date(2025, 6, 1))
     zhang.life_status = "deceased"
     zhang.save()
-    entitlement_review(person=zhang, on=date(2025, 5, 20), cause="测试")
+    entitlement_review(person=zhang, on=date(2025, 4, 20), cause="测试")
     entitlement.refresh_from_db()
-    assert (entitlement.state, entitlement.ends_on) == (Entitlement.State.ENDED, None)
+    assert (entitlement.state, entitlement.ends_on) == (Entitlement.State.ENDED, date(2025, 5, 1)), \
+        "the month before the first: no month paid"
+
+
+def test_a_suspended_entitlement_ends_when_the_person_dies(zhang, officer, django_capture_on_commit_callbacks):
+    entitlement = _entitled(zhang)
+    card = zhang.certificates.get(status="valid")
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.certificate_freeze(certificate=card, by=officer, on=date(2025, 4, 2), reason="户籍迁出未转")
+    with django_capture_on_commit_callbacks(execute=True):
+        registry_services.person_change_life_status(person=zhang, by=officer, status="deceased",
+                                                    since=date(2025, 7, 3), reason="医学死亡证明")
+    entitlement.refresh_from_db()
+    assert (entitlement.state, entitlement.ends_on) == (Entitlement.State.ENDED, date(2025, 4, 1))
 
 
 def test_nightly_review_catches_a_certificate_that_ran_out(officer, areas):

@@ -70,6 +70,30 @@ def test_the_submitter_or_the_reviewer_cannot_approve(zhang, officer, approver, 
     assert not Entitlement.objects.exists()
 
 
+def test_a_community_officer_cannot_approve(zhang, officer, beijiang_officer, approver, areas):
+    application = _submitted(zhang, officer)
+    services.application_review(application=application, by=approver)
+    colleague = make_user("beijiang2", "community_officer", [areas["beijiang"]])
+    with pytest.raises(ValidationError, match="审批由残联工作人员办理"):
+        services.application_approve(application=application, by=colleague)
+
+
+def test_the_submitter_cannot_review_their_own_application(zhang, beijiang_officer):
+    application = _submitted(zhang, beijiang_officer)
+    with pytest.raises(ValidationError, match="录入人不能审核"):
+        services.application_review(application=application, by=beijiang_officer)
+
+
+def test_approval_checks_the_rules_again_on_the_day(zhang, beijiang_officer, officer, approver):
+    application = _submitted(zhang, beijiang_officer)
+    services.application_review(application=application, by=officer)
+    registry_services.person_change_life_status(person=zhang, by=officer, status="deceased", since=date(2025, 10, 2),
+                                                reason="医学死亡证明")
+    with pytest.raises(ValidationError, match="不符合条件，不能批准"):
+        services.application_approve(application=application, by=approver)
+    assert not Entitlement.objects.exists()
+
+
 def test_approval_needs_the_community_review_first(zhang, beijiang_officer, approver):
     application = _submitted(zhang, beijiang_officer)
     with pytest.raises(ValidationError, match="待社区审核"):
