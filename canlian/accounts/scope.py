@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from canlian.areas.models import Area
-from canlian.areas.selectors import area_subtree
+from canlian.areas.selectors import area_subtree, under_paths
 
 
 def scoped_areas(user) -> QuerySet[Area]:
@@ -24,7 +24,4 @@ def scope_paths(user) -> list[str]:
 
 def residence_in_scope(user, *, prefix: str = "") -> Q:
     """The condition "lives in one of the user's areas or below" on a person (or on `prefix`person)."""
-    condition = Q(pk__in=[])
-    for path in scope_paths(user):
-        condition |= Q(**{f"{prefix}residence_area__path__startswith": path})
-    return condition
+    return under_paths(scope_paths(user), path_field=f"{prefix}residence_area__path")

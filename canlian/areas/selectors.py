@@ -3,10 +3,14 @@ from django.db.models import Q, QuerySet
 from canlian.areas.models import Area
 
 
+def under_paths(paths: list[str], *, path_field: str = "path") -> Q:
+    """The condition "this area path starts with one of these paths" (an area or anything below it)."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
 def area_subtree(areas) -> QuerySet[Area]:
     """Return the given areas and everything under them."""
-    condition = Q(pk__in=[])
-    for area in areas:
-        condition |= Q(path__startswith=area.path)
-    return Area.objects.filter(condition)
-
+    return Area.objects.filter(under_paths([area.path for area in areas]))

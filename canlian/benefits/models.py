@@ -36,8 +36,15 @@ class Standard(models.Model):
         verbose_name_plural = _("补贴标准")
         ordering = ["scheme", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["scheme", "effective_from", "grade", "area"],
-                                    name="standard_one_per_day_grade_area", nulls_distinct=False),
+            # One standard per scheme, start date, grade and area, "any grade" and "every area" included.
+            # Spelled as four partial indexes because SQLite cannot treat NULLs as equal in one (nulls_distinct).
+            *(models.UniqueConstraint(fields=["scheme", "effective_from", *fields], condition=condition,
+                                      name=f"standard_one_per_day_{name}")
+              for name, fields, condition in (
+                  ("everyone", [], Q(grade__isnull=True, area__isnull=True)),
+                  ("grade", ["grade"], Q(grade__isnull=False, area__isnull=True)),
+                  ("area", ["area"], Q(grade__isnull=True, area__isnull=False)),
+                  ("grade_area", ["grade", "area"], Q(grade__isnull=False, area__isnull=False)))),
             models.CheckConstraint(condition=Q(amount__gte=0), name="standard_amount_not_negative"),
         ]
 

@@ -14,6 +14,7 @@ from canlian.benefits import rules
 from canlian.benefits.choices import Scheme
 from canlian.benefits.models import Application, Entitlement
 from canlian.benefits.selectors import benefit_facts, benefit_options
+from canlian.common.records import history_stamp, reason_required
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.choices import CertificateStatus, LifeStatus
@@ -22,26 +23,9 @@ from canlian.registry.models import Person
 State = Application.State
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
-def _stamp(instance, *, by, reason: str) -> None:
-    """Tell django-simple-history who made this change and why (every decision is recorded)."""
-    instance._history_user = by
-    instance._change_reason = reason
-
-
 def _require_person_in_scope(person: Person, by) -> None:
     if not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
         raise ValidationError(_("该人员不在您负责的区域内。"))
-
-
-def _require_reason(reason: str, message: str) -> str:
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({"reason": message})
-    return reason[:200]
 
 
 def _lock(application: Application, *, allowed: set[str], by) -> Application:
@@ -57,7 +41,7 @@ def _lock(application: Application, *, allowed: set[str], by) -> Application:
 @transaction.atomic
 def application_submit(*, person: Person, scheme: str, by, note: str = "", on: date | None = None) -> Application:
     """Apply for a scheme on a person's behalf (代为申请); the community reviews within the deadline."""
-    on = on or _today()
+    on = on or timezone.localdate()
     if scheme not in Scheme.values:
         raise ValidationError({"scheme": _("请选择补贴项目。")})
     _require_person_in_scope(person, by)
@@ -68,7 +52,7 @@ def application_submit(*, person: Person, scheme: str, by, note: str = "", on: d
         raise ValidationError({"scheme": _("此人已在享受“%(s)s”，无需再申请。") % {"s": Scheme(scheme).label}})
     application = Application(person=person, scheme=scheme, submitted_by=by, submitted_on=on, note=note[:200],
                               due_on=add_working_days(on, parameter_int("benefits.review_working_days", on=on)))
-    _stamp(application, by=by, reason=_("提交申请"))
+    history_stamp(application, by=by, reason=_("提交申请"))
     try:
         with transaction.atomic():
             application.save()
@@ -86,13 +70,13 @@ def _with_opinion(action: str, note: str) -> str:
 def application_review(*, application: Application, by, note: str = "", on: date | None = None) -> Application:
     """The community's review passed (社区审核), with the reviewer's opinion: the federation approves within its
     deadline."""
-    on = on or _today()
+    on = on or timezone.localdate()
     application = _lock(application, allowed={State.SUBMITTED}, by=by)
     if by.pk == application.submitted_by_id:
         raise ValidationError(_("申请的录入人不能审核同一份申请：请由另一位工作人员审核。"))
     application.state, application.reviewed_by = State.REVIEWED, by
     application.due_on = add_working_days(on, parameter_int("benefits.approval_working_days", on=on))
-    _stamp(application, by=by, reason=_with_opinion(_("社区审核通过"), note))
+    history_stamp(application, by=by, reason=_with_opinion(_("社区审核通过"), note))
     application.save()
     return application
 
@@ -114,7 +98,7 @@ def _first_of_month(day: date, months_later: int) -> date:
 def application_approve(*, application: Application, by, note: str = "", on: date | None = None) -> Entitlement:
     """Approve (残联审批): the entitlement starts the month after (configurable). The submitter or the community
     reviewer cannot approve: money needs a second person (maker ≠ checker)."""
-    on = on or _today()
+    on = on or timezone.localdate()
     application = _lock(application, allowed={State.REVIEWED}, by=by)
     _require_checker(application, by)
     # Locked like entitlement_review locks it: a death recorded meanwhile is either seen here or reviewed after.
@@ -124,12 +108,12 @@ def application_approve(*, application: Application, by, note: str = "", on: dat
         raise ValidationError(_("按今天的情况不符合条件，不能批准：%(why)s。请驳回并写明原因。")
                               % {"why": "；".join(decision.failures)})
     application.state, application.decided_by, application.decided_on = State.APPROVED, by, on
-    _stamp(application, by=by, reason=_with_opinion(_("残联审批通过"), note))
+    history_stamp(application, by=by, reason=_with_opinion(_("残联审批通过"), note))
     application.save()
     starts = _first_of_month(on, parameter_int("benefits.start_months_after_approval", on=on))
     entitlement = Entitlement(person=application.person, scheme=application.scheme, application=application,
                               starts_on=starts)
-    _stamp(entitlement, by=by, reason=_("依申请批准"))
+    history_stamp(entitlement, by=by, reason=_("依申请批准"))
     try:
         with transaction.atomic():
             entitlement.save()
@@ -141,13 +125,13 @@ def application_approve(*, application: Application, by, note: str = "", on: dat
 @transaction.atomic
 def application_reject(*, application: Application, by, reason: str, on: date | None = None) -> Application:
     """Reject at review or approval, with the reason the person will be told (驳回须说明理由)."""
-    reason = _require_reason(reason, _("请填写驳回原因，申请人会看到这段说明。"))
+    reason = reason_required(reason, message=_("请填写驳回原因，申请人会看到这段说明。"))[:200]
     application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
     if application.state == State.REVIEWED:
         _require_checker(application, by)
-    application.state, application.decided_by, application.decided_on = State.REJECTED, by, on or _today()
+    application.state, application.decided_by, application.decided_on = State.REJECTED, by, on or timezone.localdate()
     application.reason = reason
-    _stamp(application, by=by, reason=_("驳回：%(r)s") % {"r": reason})
+    history_stamp(application, by=by, reason=_("驳回：%(r)s") % {"r": reason})
     application.save()
     return application
 
@@ -155,19 +139,15 @@ def application_reject(*, application: Application, by, reason: str, on: date | 
 @transaction.atomic
 def application_withdraw(*, application: Application, by, reason: str) -> Application:
     """Withdraw an open application at the person's request (撤回)."""
-    reason = _require_reason(reason, _("请填写撤回原因，例如“本人要求撤回”。"))
+    reason = reason_required(reason, message=_("请填写撤回原因，例如“本人要求撤回”。"))[:200]
     application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
     application.state, application.reason = State.WITHDRAWN, reason
-    _stamp(application, by=by, reason=_("撤回：%(r)s") % {"r": reason})
+    history_stamp(application, by=by, reason=_("撤回：%(r)s") % {"r": reason})
     application.save()
     return application
 
 
 # --- automatic review (自动核查): the registry changed, do the entitlements still stand? ----------------------
-
-
-def _month_of(day: date) -> date:
-    return day.replace(day=1)
 
 
 def _stop_kind(facts: rules.BenefitFacts, person: Person, on: date) -> str:
@@ -196,22 +176,22 @@ def entitlement_review(*, person: Person, on: date, cause: str) -> list[Entitlem
             # stopped, and the person may apply again later.
             entitlement.state = Entitlement.State.ENDED
             entitlement.state_reason = ("；".join(decision.failures))[:200]
-            _stamp(entitlement, by=None, reason=_("%(cause)s：暂停后终止") % {"cause": cause})
+            history_stamp(entitlement, by=None, reason=_("%(cause)s：暂停后终止") % {"cause": cause})
         elif entitlement.state == Entitlement.State.ACTIVE and stop:
-            last_month = _month_of(on)
+            last_month = _first_of_month(on, 0)
             entitlement.state = stop
             # Stopped before the first month: the month before it, i.e. no month paid.
             entitlement.ends_on = max(last_month, _first_of_month(entitlement.starts_on, -1))
             entitlement.state_reason = ("；".join(decision.failures))[:200]
             verb = (pgettext("待遇", "暂停") if entitlement.state == Entitlement.State.SUSPENDED
                     else pgettext("待遇", "终止"))
-            _stamp(entitlement, by=None, reason=_("%(cause)s：自 %(month)s 后%(verb)s") % {
+            history_stamp(entitlement, by=None, reason=_("%(cause)s：自 %(month)s 后%(verb)s") % {
                 "cause": cause, "month": f"{entitlement.ends_on:%Y-%m}", "verb": verb})
         elif entitlement.state == Entitlement.State.SUSPENDED and decision.allowed:
             # The months in between are paid as arrears by the payroll (补发).
             entitlement.state, entitlement.ends_on = Entitlement.State.ACTIVE, None
             entitlement.state_reason = _("%(cause)s，恢复发放") % {"cause": cause}
-            _stamp(entitlement, by=None, reason=entitlement.state_reason)
+            history_stamp(entitlement, by=None, reason=entitlement.state_reason)
         else:
             continue
         entitlement.save()

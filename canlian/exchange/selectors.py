@@ -8,6 +8,7 @@ from django.http import Http404
 
 from canlian.accounts.scope import residence_in_scope, scope_paths
 from canlian.areas.models import Area
+from canlian.areas.selectors import under_paths
 from canlian.exchange.models import (
     ApiCall,
     ChildScreening,
@@ -23,10 +24,7 @@ from canlian.registry.rules import add_years
 
 def _area_in_scope(user, *, prefix: str = "") -> Q:
     """The condition "this area is one of the user's areas or below it" on `prefix`area."""
-    condition = Q(pk__in=[])
-    for path in scope_paths(user):
-        condition |= Q(**{f"{prefix}area__path__startswith": path})
-    return condition
+    return under_paths(scope_paths(user), path_field=f"{prefix}area__path")
 
 
 def batch_queryset(*, user) -> QuerySet[ImportBatch]:
@@ -119,10 +117,7 @@ def _token_paths(token) -> list[str]:
 
 def token_area_get(*, token, code: str):
     """The area with this code if it lies within the token's areas (its own or below), else None."""
-    condition = Q(pk__in=[])
-    for path in _token_paths(token):
-        condition |= Q(path__startswith=path)
-    return Area.objects.filter(condition, code=code).first()
+    return Area.objects.filter(under_paths(_token_paths(token)), code=code).first()
 
 
 def token_batch_get(*, token, pk: int) -> ImportBatch:
@@ -148,9 +143,7 @@ def school_age_children(*, token, on, min_age: int, max_age: int, after: int = 0
 
     Ordered by id for keyset paging; each row carries its certificate's category and grade and its area code.
     """
-    condition = Q(pk__in=[])
-    for path in _token_paths(token):
-        condition |= Q(residence_area__path__startswith=path)
+    condition = under_paths(_token_paths(token), path_field="residence_area__path")
     card = Certificate.objects.filter(valid_certificate_on(on), person=OuterRef("pk"))
     # Aged at least min: born on or before the day min years ago; at most max: born after the day max+1 years ago.
     return (Person.objects.filter(condition, life_status=LifeStatus.ACTIVE, pk__gt=after,

@@ -22,6 +22,7 @@ from canlian.common.ids import (
     sex_of,
 )
 from canlian.common.masking import mask_id_number
+from canlian.common.records import history_stamp, reason_required
 from canlian.common.text import pinyin_initials
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import events, rules
@@ -76,15 +77,9 @@ def _require_scope(by, area: Area, field: str) -> None:
         raise ValidationError({field: _("“%(area)s”不在您负责的区域内。") % {"area": area.name}})
 
 
-def _stamp(instance, *, by, reason: str = "") -> None:
-    """Tell django-simple-history who made this change and why."""
-    instance._history_user = by
-    instance._change_reason = reason
-
-
 def _save(instance, *, by, reason: str, conflict: ValidationError):
     """Save with history (who, why); a unique constraint hit by a concurrent write becomes `conflict`."""
-    _stamp(instance, by=by, reason=reason)
+    history_stamp(instance, by=by, reason=reason)
     try:
         with transaction.atomic():
             instance.save()
@@ -219,7 +214,7 @@ def person_change_life_status(*, person: Person, by, status: str, since: date, r
         raise ValidationError(errors)
     old = person.life_status
     person.life_status, person.life_status_since, person.life_status_reason = status, since, reason
-    _stamp(person, by=by, reason=_("人员状态：%(old)s → %(new)s") % {
+    history_stamp(person, by=by, reason=_("人员状态：%(old)s → %(new)s") % {
         "old": LifeStatus(old).label, "new": LifeStatus(status).label})
     person.save()
     if status == LifeStatus.DECEASED:
@@ -242,7 +237,7 @@ def household_create(*, by, head: Person, address: str = "", per_capita_income=N
         raise ValidationError({"head": _("%(name)s 已在一个家庭中。") % {"name": head.name}})
     household = Household(area=head.residence_area, address=address or head.address,
                           per_capita_income=per_capita_income, income_year=income_year)
-    _stamp(household, by=by, reason=_("建立家庭"))
+    history_stamp(household, by=by, reason=_("建立家庭"))
     household.save()
     _save_member(HouseholdMember(household=household, person=head, relation=Relation.HEAD), by=by,
                  reason=_("户主"))
@@ -292,7 +287,7 @@ def household_update_income(*, household: Household, by, per_capita_income, inco
     if per_capita_income is not None and per_capita_income < 0:
         raise ValidationError({"per_capita_income": _("人均收入不能为负数。")})
     household.per_capita_income, household.income_year = per_capita_income, income_year
-    _stamp(household, by=by, reason=_("更新家庭收入"))
+    history_stamp(household, by=by, reason=_("更新家庭收入"))
     household.save()
     return household
 
@@ -328,7 +323,7 @@ def assessment_record(*, person: Person, by, assessed_on: date, institution: str
         raise ValidationError(errors)
     assessment = Assessment(person=person, assessed_on=assessed_on, institution=institution, recorded_by=by,
                             **wg_answers)
-    _stamp(assessment, by=by, reason=_("录入评定"))
+    history_stamp(assessment, by=by, reason=_("录入评定"))
     assessment.save()
     AssessmentFinding.objects.bulk_create(
         AssessmentFinding(assessment=assessment, category=f.category, grade=f.grade) for f in findings
@@ -462,13 +457,6 @@ def _certificate_set_status(certificate: Certificate, *, by, status: str, on: da
     return certificate
 
 
-def _require_reason(reason: str, *, field: str = "reason", message: str = "") -> str:
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise ValidationError({field: message or _("请填写原因。")})
-    return reason
-
-
 @transaction.atomic
 def certificate_renew(*, certificate: Certificate, by, on: date) -> Certificate:
     """Renew a card on expiry (换证): same number, a new validity period from the renewal day."""
@@ -514,7 +502,7 @@ def certificate_regrade(*, certificate: Certificate, assessment: Assessment, by,
 def certificate_reissue(*, certificate: Certificate, by, on: date, reason: str) -> Certificate:
     """Reissue a lost or damaged card (补发): number gains the next Bn suffix, validity unchanged."""
     _check_on(on)
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("补发"), on=on)
     _certificate_set_status(certificate, by=by, status=CertificateStatus.REPLACED, on=on,
                             reason=_("补发：%(r)s") % {"r": reason}, action="replaced")
@@ -530,7 +518,7 @@ def certificate_reissue(*, certificate: Certificate, by, on: date, reason: str) 
 def certificate_freeze(*, certificate: Certificate, by, on: date, reason: str) -> Certificate:
     """Freeze a card (冻结), e.g. household registration moved away without transfer."""
     _check_on(on)
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     certificate = _lock_certificate(certificate, {CertificateStatus.VALID}, _("冻结"), on=on)
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.FROZEN, on=on, reason=reason,
                                    action="freeze")
@@ -540,7 +528,7 @@ def certificate_freeze(*, certificate: Certificate, by, on: date, reason: str) -
 def certificate_unfreeze(*, certificate: Certificate, by, on: date, reason: str) -> Certificate:
     """Lift a freeze (解冻) when the cause is resolved."""
     _check_on(on)
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     certificate = _lock_certificate(certificate, {CertificateStatus.FROZEN}, _("解冻"), on=on, expired_allowed=True)
     return _certificate_set_status(certificate, by=by, status=CertificateStatus.VALID, on=on, reason=reason,
                                    action="unfreeze")
@@ -550,7 +538,7 @@ def certificate_unfreeze(*, certificate: Certificate, by, on: date, reason: str)
 def certificate_cancel(*, certificate: Certificate, by, on: date, reason: str) -> Certificate:
     """Cancel a card (注销); no new application within the configured period afterwards."""
     _check_on(on)
-    reason = _require_reason(reason)
+    reason = reason_required(reason)
     certificate = _lock_certificate(
         certificate, {CertificateStatus.VALID, CertificateStatus.FROZEN, CertificateStatus.EXPIRED}, _("注销"),
         on=on, expired_allowed=True,

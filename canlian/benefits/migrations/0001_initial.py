@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '补贴标准',
                 'verbose_name_plural': '补贴标准',
                 'ordering': ['scheme', '-effective_from'],
-                'constraints': [models.UniqueConstraint(fields=('scheme', 'effective_from', 'grade', 'area'), name='standard_one_per_day_grade_area', nulls_distinct=False), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='standard_amount_not_negative')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('area__isnull', True), ('grade__isnull', True)), fields=('scheme', 'effective_from'), name='standard_one_per_day_everyone'), models.UniqueConstraint(condition=models.Q(('area__isnull', True), ('grade__isnull', False)), fields=('scheme', 'effective_from', 'grade'), name='standard_one_per_day_grade'), models.UniqueConstraint(condition=models.Q(('area__isnull', False), ('grade__isnull', True)), fields=('scheme', 'effective_from', 'area'), name='standard_one_per_day_area'), models.UniqueConstraint(condition=models.Q(('area__isnull', False), ('grade__isnull', False)), fields=('scheme', 'effective_from', 'grade', 'area'), name='standard_one_per_day_grade_area'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='standard_amount_not_negative')],
             },
         ),
     ]

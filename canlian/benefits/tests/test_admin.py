@@ -37,3 +37,16 @@ def test_standards_are_never_edited_or_deleted(admin_user, client):
     client.post(f"/admin/benefits/standard/{standard.pk}/delete/", {"post": "yes"})
     standard.refresh_from_db()
     assert standard.amount != 999
+
+
+def test_one_standard_per_scheme_and_day_for_everyone_in_the_database(db):
+    from datetime import date
+
+    import pytest
+    from django.db import IntegrityError, transaction
+
+    Standard.objects.create(scheme="living_allowance", effective_from=date(2027, 1, 1), amount=130, source="a")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Standard.objects.create(scheme="living_allowance", effective_from=date(2027, 1, 1), amount=140, source="b")
+    Standard.objects.create(scheme="living_allowance", effective_from=date(2027, 1, 1), amount=150, grade=1,
+                            source="a grade's own standard may start the same day")
