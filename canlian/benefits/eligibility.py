@@ -13,8 +13,8 @@ from canlian.benefits import rules
 from canlian.benefits.choices import CircumstanceKind, Scheme
 from canlian.benefits.models import Circumstance
 from canlian.exchange.models import DepartmentRecord
-from canlian.registry.choices import AssistanceKind, LifeStatus
-from canlian.registry.models import AssistanceStatus, Certificate, Person, valid_certificate_on
+from canlian.registry.choices import AssistanceKind
+from canlian.registry.models import AssistanceStatus, Certificate, Person, registered_on, valid_certificate_on
 from canlian.registry.rules import add_years
 
 
@@ -41,7 +41,7 @@ def _chose_other(on: date, scheme: str) -> Exists:
 
 def eligible_persons(scheme: str, *, on: date, options: rules.BenefitOptions) -> QuerySet[Person]:
     """Every registered person the scheme's rule accepts on the day (rules.DECISIONS[scheme] as SQL)."""
-    persons = Person.objects.filter(life_status=LifeStatus.ACTIVE)
+    persons = Person.objects.filter(registered_on(on))
     extreme = _assistance(on, [AssistanceKind.EXTREME_POVERTY])
     if scheme == Scheme.LIVING_ALLOWANCE:
         qualifying = [AssistanceKind.DIBAO]

@@ -151,6 +151,11 @@ class Entitlement(models.Model):
     ends_on = models.DateField(_("终止月份"), null=True, blank=True)
     state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.ACTIVE)
     state_reason = models.CharField(_("状态原因"), max_length=200, blank=True)
+    # From this month on some months may be owed (补发): approved late, reinstated, or a payment failed. The next
+    # payroll checks these months; approving it clears the mark (arrears_run says which run looked).
+    arrears_from = models.DateField(_("待补发起始月份"), null=True, blank=True, db_index=True)
+    arrears_run = models.ForeignKey("PayrollRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    editable=False)
     history = HistoricalRecords(verbose_name=_("享受资格变更记录"))
 
     class Meta:
@@ -164,3 +169,135 @@ class Entitlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_scheme_display()} {self.starts_on:%Y-%m}"
+
+
+class PaymentAccount(models.Model):
+    """The bank account a person's benefits are paid into (代发账户, usually the social security card's)."""
+
+    person = models.OneToOneField("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                                  related_name="payment_account")
+    bank = models.CharField(_("开户银行"), max_length=60)
+    number = models.CharField(_("银行账号"), max_length=32)
+    holder = models.CharField(_("户名"), max_length=50, help_text=_("本人或监护人的姓名，与银行开户名一致。"))
+    history = HistoricalRecords(verbose_name=_("代发账户变更记录"))
+
+    class Meta:
+        verbose_name = _("代发账户")
+        verbose_name_plural = _("代发账户")
+
+    def __str__(self) -> str:
+        return f"{self.bank} {self.number[-4:]}"
+
+
+class PayrollRun(models.Model):
+    """One month's payroll of a scheme for a federation's area (月度发放表): built as a draft, reviewed by a second
+    person, approved by a third, exported to the bank, reconciled with the bank's return. Locked once approved."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿，待复核")
+        REVIEWED = "reviewed", _("已复核，待审批")
+        APPROVED = "approved", _("已审批，待导出")
+        EXPORTED = "exported", _("已导出，待对账")
+        RECONCILED = "reconciled", _("已对账")
+
+    scheme = models.CharField(_("补贴项目"), max_length=24, choices=Scheme.choices)
+    month = models.DateField(_("发放月份"))  # the first day of the month
+    area = models.ForeignKey("areas.Area", verbose_name=_("发放区域"), on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.DRAFT)
+    built_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), on_delete=models.PROTECT,
+                                 related_name="+")
+    built_at = models.DateTimeField(_("生成时间"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("复核人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    person_count = models.PositiveIntegerField(_("发放人数"), default=0)
+    line_count = models.PositiveIntegerField(_("明细条数"), default=0)
+    total_amount = models.DecimalField(_("发放总额（元）"), max_digits=14, decimal_places=2, default=0)
+    arrears_amount = models.DecimalField(_("其中补发（元）"), max_digits=14, decimal_places=2, default=0)
+    failed_amount = models.DecimalField(_("发放失败（元）"), max_digits=14, decimal_places=2, default=0)
+    # SHA-256 of the lines as approved: the export recomputes it and refuses a file that differs.
+    checksum = models.CharField(_("校验码"), max_length=64, blank=True)
+    history = HistoricalRecords(verbose_name=_("发放表办理记录"))
+
+    class Meta:
+        verbose_name = _("月度发放表")
+        verbose_name_plural = _("月度发放表")
+        ordering = ["-month", "scheme"]
+        constraints = [
+            # Two workers starting the same month: the second insert fails, so there is exactly one run.
+            models.UniqueConstraint(fields=["scheme", "month", "area"], name="payroll_run_one_per_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_scheme_display()} {self.month:%Y-%m}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state not in {self.State.DRAFT, self.State.REVIEWED}
+
+
+class PayrollLine(models.Model):
+    """One month of one person's payment in a run (发放明细): the month itself, or an earlier month owed (补发)."""
+
+    run = models.ForeignKey(PayrollRun, verbose_name=_("发放表"), on_delete=models.PROTECT, related_name="lines")
+    scheme = models.CharField(_("补贴项目"), max_length=24, choices=Scheme.choices)
+    person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="payroll_lines")
+    entitlement = models.ForeignKey(Entitlement, verbose_name=_("享受资格"), on_delete=models.PROTECT,
+                                    related_name="payroll_lines")
+    for_month = models.DateField(_("所属月份"))
+    amount = models.DecimalField(_("金额（元）"), max_digits=10, decimal_places=2)
+    standard = models.ForeignKey(Standard, verbose_name=_("依据标准"), on_delete=models.PROTECT, related_name="+")
+    # The account as approved: the bank file pays what the checker saw, even if the account changes later.
+    bank = models.CharField(_("开户银行"), max_length=60, blank=True)
+    account_number = models.CharField(_("银行账号"), max_length=32, blank=True)
+    account_holder = models.CharField(_("户名"), max_length=50, blank=True)
+    failed = models.BooleanField(_("发放失败"), default=False)
+    failure_reason = models.CharField(_("失败原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("发放明细")
+        verbose_name_plural = _("发放明细")
+        constraints = [
+            # A person is paid a month of a scheme once: a failed payment may be paid again, nothing else.
+            models.UniqueConstraint(fields=["scheme", "person", "for_month"], condition=Q(failed=False),
+                                    name="payroll_line_paid_once"),
+        ]
+        indexes = [models.Index(fields=["run", "person"], name="payroll_line_run_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.for_month:%Y-%m} {self.amount}"
+
+
+class Recovery(models.Model):
+    """A month paid that should not have been (追缴): the entitlement ended before it. Stays on the worklist until
+    the money is recovered or written off with a reason."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("待追缴")
+        RECOVERED = "recovered", _("已追回")
+        WAIVED = "waived", _("已核销")
+
+    line = models.OneToOneField(PayrollLine, verbose_name=_("发放明细"), on_delete=models.PROTECT,
+                                related_name="recovery")
+    person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
+                               related_name="benefit_recoveries")
+    amount = models.DecimalField(_("应追缴金额（元）"), max_digits=10, decimal_places=2)
+    reason = models.CharField(_("多发原因"), max_length=200)
+    noted_on = models.DateField(_("发现日期"))
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.OPEN)
+    settled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    settled_on = models.DateField(_("办结日期"), null=True, blank=True)
+    note = models.CharField(_("办结说明"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("追缴办理记录"))
+
+    class Meta:
+        verbose_name = _("待追缴")
+        verbose_name_plural = _("待追缴")
+        ordering = ["noted_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.amount}"

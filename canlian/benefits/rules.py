@@ -175,6 +175,7 @@ class StandardRow:
     period: str
     grade: int | None
     area_path: str | None  # None: every area
+    pk: int | None = None
 
 
 def standard_for(standards: list[StandardRow], *, scheme: str, on: date, grade: int | None,

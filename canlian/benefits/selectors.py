@@ -32,7 +32,7 @@ def benefit_options(*, on: date) -> rules.BenefitOptions:
 def standard_rows(*, until: date) -> list[rules.StandardRow]:
     """Every standard started by a day, as plain values (a small table: dozens of rows)."""
     return [rules.StandardRow(scheme=s.scheme, effective_from=s.effective_from, amount=s.amount, period=s.period,
-                              grade=s.grade, area_path=s.area.path if s.area_id else None)
+                              grade=s.grade, area_path=s.area.path if s.area_id else None, pk=s.pk)
             for s in Standard.objects.filter(effective_from__lte=until).select_related("area")]
 
 
@@ -42,7 +42,7 @@ def benefit_facts(person: Person, *, on: date) -> rules.BenefitFacts:
     circumstances = [c for c in person.benefit_circumstances.all() if c.is_active_on(on)]
     pension = person.department_records.filter(kind="pension_insurance", started_on__lte=on)
     return rules.BenefitFacts(
-        on=on, life_status=person.life_status, age=person.age_on(on),
+        on=on, life_status=person.life_status_on(on), age=person.age_on(on),
         certificate_category=valid.category if valid else None, certificate_grade=valid.grade if valid else None,
         assistance=frozenset(spell.kind for spell in assistance_statuses_on(person, on)),
         circumstances=frozenset(c.kind for c in circumstances),

@@ -7,6 +7,7 @@ the clean value, or raises CellError. An empty cell is "" by the time a parser s
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -116,6 +117,18 @@ def month(raw) -> date:
         if match and 1 <= int(match["m"]) <= 12:
             return date(int(match["y"]), int(match["m"]), 1)
     return day(raw).replace(day=1)
+
+
+def money(raw) -> Decimal:
+    """An amount in yuan: 110, 110.5, "１１０.００元", "1,320.00" — exact to the fen, never a float's rounding."""
+    value = text(raw, max_length=30).replace(",", "").replace("，", "").removesuffix("元").strip()
+    try:
+        amount = Decimal(repr(raw) if isinstance(raw, float) else value)
+    except InvalidOperation:
+        raise CellError(_("“%(v)s”不是金额：请写成 110.00 的形式。") % {"v": value}) from None
+    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or amount < 0:
+        raise CellError(_("“%(v)s”不是有效金额：金额不能为负，最多保留两位小数。") % {"v": value})
+    return amount.quantize(Decimal("0.01"))
 
 
 def _numeral(value: str) -> int | None:

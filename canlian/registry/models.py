@@ -91,6 +91,12 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def life_status_on(self, day: date) -> str:
+        """The status as it stood on a day: a death recorded since 10 December reads as 在册 on 1 December."""
+        if self.life_status_since is not None and self.life_status_since > day:
+            return LifeStatus.ACTIVE
+        return self.life_status
+
     def age_on(self, day: date) -> int:
         years = day.year - self.birth_date.year
         return years - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
@@ -221,7 +227,10 @@ class Certificate(models.Model):
         return self.number
 
     def is_valid_on(self, day: date) -> bool:
-        return self.status == CertificateStatus.VALID and self.issued_on <= day <= self.valid_until
+        """Valid on a day as far as the record tells: within its dates, and valid now or its present status
+        (frozen, cancelled, replaced) began after that day — a card cancelled at a death was valid the month before."""
+        return (self.issued_on <= day <= self.valid_until
+                and (self.status == CertificateStatus.VALID or self.status_since > day))
 
     def status_on(self, day: date) -> str:
         """The status as it stands on a day: a valid card past its date reads as expired."""
@@ -238,9 +247,15 @@ class Certificate(models.Model):
 
 
 def valid_certificate_on(day: date, prefix: str = "") -> Q:
-    """The condition for a card valid on a day: status 有效 and not past its end date (SQL twin of is_valid_on)."""
-    return Q(**{f"{prefix}status": CertificateStatus.VALID, f"{prefix}valid_until__gte": day,
-                f"{prefix}issued_on__lte": day})
+    """The condition for a card valid on a day (SQL twin of Certificate.is_valid_on)."""
+    return Q(**{f"{prefix}valid_until__gte": day, f"{prefix}issued_on__lte": day}) & (
+        Q(**{f"{prefix}status": CertificateStatus.VALID}) | Q(**{f"{prefix}status_since__gt": day}))
+
+
+def registered_on(day: date, prefix: str = "") -> Q:
+    """The condition for a person on the register on a day: in the register now, or deceased, moved or cancelled
+    only after that day (SQL twin of Person.life_status_on)."""
+    return Q(**{f"{prefix}life_status": LifeStatus.ACTIVE}) | Q(**{f"{prefix}life_status_since__gt": day})
 
 
 class CertificateComponent(models.Model):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from canlian.common.tests.concurrency import race
 from canlian.exchange import services
 from canlian.exchange.models import (
     ChildScreening,
@@ -712,27 +713,6 @@ def test_two_batches_of_one_file_validated_together_commit_once(officer, areas, 
     assert ImportBatch.objects.get(pk=second.pk).committed_at is None
 
 
-def _race(work, times: int = 2):
-    barrier = threading.Barrier(times)
-    outcomes = []
-
-    def run(index):
-        try:
-            barrier.wait()
-            outcomes.append(work(index))
-        except ValidationError as error:
-            outcomes.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(times)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_officers_committing_one_batch_at_once_apply_it_once(officer, areas, tmp_path, settings):
     settings.IMPORT_DIR = tmp_path / "imports"
@@ -740,7 +720,7 @@ def test_two_officers_committing_one_batch_at_once_apply_it_once(officer, areas,
     path = write_csv(tmp_path / "a.csv", [ASSISTANCE_HEADER] + [[p.id_number, "张三丰", "低保", "2024-01-01"]
                                                                 for p in people])
     batch = validated(path, by=officer, source="assistance", area=areas["city"])
-    outcomes = _race(lambda _i: services.import_commit(batch=ImportBatch.objects.get(pk=batch.pk), by=officer))
+    outcomes = race(lambda _i: services.import_commit(batch=ImportBatch.objects.get(pk=batch.pk), by=officer))
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     applied = [o for o in outcomes if isinstance(o, ImportBatch)]
     assert len(refused) == 1 and len(applied) == 1
@@ -757,7 +737,7 @@ def test_two_batches_of_one_file_committed_at_once_apply_it_once(officer, areas,
     path = write_csv(tmp_path / "a.csv", [MEDICAL_HEADER] + [[p.id_number, "张三丰", "2024-01-01", "", "居民医保"]
                                                              for p in people])
     batches = [validated(path, by=officer, source="medical_insurance", area=areas["city"]) for _ in range(2)]
-    outcomes = _race(lambda i: services.import_commit(batch=batches[i], by=officer))
+    outcomes = race(lambda i: services.import_commit(batch=batches[i], by=officer))
     assert sorted(o.state for o in outcomes) == [State.COMMITTED, State.DUPLICATE]
     assert DepartmentRecord.objects.count() == 3
 
