@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from canlian.areas.models import Area
 from canlian.benefits.choices import Scheme
 from canlian.benefits.models import Entitlement
+from canlian.benefits.selectors import persons_to_review
 from canlian.benefits.services import entitlement_review
 from canlian.registry import events
 from canlian.registry.choices import LifeStatus
@@ -38,11 +39,9 @@ def on_certificate_changed(event: events.CertificateChanged) -> None:
 
 
 def on_assistance_statuses_changed(event: events.AssistanceStatusesChanged) -> None:
-    """A civil-affairs list was applied: review everyone in its area whose benefits depend on those statuses."""
-    persons = (Entitlement.objects.exclude(state=Entitlement.State.ENDED).filter(
-        scheme__in=ASSISTANCE_SCHEMES, person__residence_area__path__startswith=_area_path(event.area_code))
-        .values_list("person_id", flat=True).distinct())
-    for person_id in persons.iterator(chunk_size=2000):
+    """A civil-affairs list was applied: review those in its area whose benefits the new statuses change."""
+    for person_id in list(persons_to_review(on=event.on, area_path=_area_path(event.area_code),
+                                            schemes=ASSISTANCE_SCHEMES)):
         _review(person_id, event.on, _("民政救助名单更新"))
 
 

@@ -97,3 +97,19 @@ def coverage_gaps(*, user, scheme: str, on: date) -> QuerySet[Person]:
     return (eligible_persons(scheme, on=on, options=benefit_options(on=on)).filter(residence_in_scope(user))
             .exclude(Exists(live)).exclude(Exists(pending)).select_related("residence_area")
             .order_by("residence_area__path", "name", "pk"))
+
+
+def persons_to_review(*, on: date, area_path: str = "", schemes: list[str] | None = None) -> QuerySet:
+    """Ids of persons whose live entitlements may change (set-based): active ones the rule now refuses (SQL twin)
+    and every suspended one (to restart or to end; they are few). Only they need entitlement_review, which
+    explains each change — so a list of 100,000 rows costs a review of the few it changed, not of everyone."""
+    options, changed = benefit_options(on=on), Q(state=Entitlement.State.SUSPENDED)
+    for scheme in schemes or Scheme.values:
+        eligible = eligible_persons(scheme, on=on, options=options).values("pk")
+        changed |= Q(scheme=scheme, state=Entitlement.State.ACTIVE) & ~Q(person__in=eligible)
+    entitlements = Entitlement.objects.filter(changed)
+    if schemes:
+        entitlements = entitlements.filter(scheme__in=schemes)
+    if area_path:
+        entitlements = entitlements.filter(person__residence_area__path__startswith=area_path)
+    return entitlements.values_list("person_id", flat=True).distinct().order_by("person_id")

@@ -3,8 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from canlian.benefits.models import Entitlement
-from canlian.benefits.services import entitlement_review
+from canlian.benefits.selectors import persons_to_review
+from canlian.benefits.services import entitlement_review, recoveries_detect
 from canlian.registry.models import Person
 
 
@@ -16,10 +16,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, on, **options):
         on = on or timezone.localdate()
-        persons = (Entitlement.objects.exclude(state=Entitlement.State.ENDED).values_list("person_id", flat=True)
-                   .distinct().order_by("person_id"))
         reviewed = changed = 0
-        for person_id in persons.iterator(chunk_size=2000):
+        for person_id in list(persons_to_review(on=on)):
             changed += len(entitlement_review(person=Person.objects.get(pk=person_id), on=on, cause="每日核查"))
             reviewed += 1
-        self.stdout.write(f"{on} 每日核查：复核 {reviewed} 人，变更 {changed} 项待遇。")
+        recovered = recoveries_detect(on=on)
+        self.stdout.write(f"{on} 每日核查：复核 {reviewed} 人，变更 {changed} 项待遇，新增待追缴 {recovered} 笔。")
