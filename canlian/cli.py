@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
         # 演示环境：迁移数据库并载入二连浩特演示数据（可重复执行）
         _django(["migrate", "--noinput", "-v", "0"])
         _django(["load_demo"])
-        _django(["load_demo_standards"])
+        _django(["load_demo_benefits"])
     elif command == "serve":
         _serve(argv[1:])
     else:

@@ -222,6 +222,11 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", default=1_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024  # larger API bodies are refused; files stream to disk
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# Supporting documents (申请材料): kept under the data directory and served only through a scoped, logged view.
+MEDIA_ROOT = DATA_DIR / "media"
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
+DOCUMENTS_PER_APPLICATION = 10
+
 # Department API: calls per token per minute.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=120)
 

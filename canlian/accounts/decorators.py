@@ -19,6 +19,20 @@ def person_staff_required(view):
     return wrapper
 
 
+def payroll_staff_required(view):
+    """Federation officers and leaders (月度发放、预算); community officers and admins get 403."""
+
+    @never_cache
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.handles_payroll:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def platform_admin_required(view):
     @never_cache
     @login_required

@@ -33,5 +33,10 @@ class User(AbstractUser):
         return self.is_active and self.role in {Role.FEDERATION_OFFICER, Role.COMMUNITY_OFFICER}
 
     @property
+    def handles_payroll(self) -> bool:
+        """Whether the role builds, checks or approves the federation's payroll (officers and leaders)."""
+        return self.is_active and self.role in {Role.FEDERATION_OFFICER, Role.FEDERATION_LEADER}
+
+    @property
     def is_platform_admin(self) -> bool:
         return self.is_active and (self.role == Role.ADMIN or self.is_superuser)

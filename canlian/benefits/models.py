@@ -301,3 +301,26 @@ class Recovery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.amount}"
+
+
+class ApplicationDocument(models.Model):
+    """A supporting document of an application (申请材料): a scan or photo, type checked from its content."""
+
+    application = models.ForeignKey(Application, verbose_name=_("申请"), on_delete=models.PROTECT,
+                                    related_name="documents")
+    file = models.FileField(_("文件"), upload_to="applications/%Y/%m/")
+    name = models.CharField(_("原文件名"), max_length=120)
+    content_type = models.CharField(_("文件类型"), max_length=40)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT,
+                                    related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,19 +2,33 @@
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from canlian.accounts.scope import residence_in_scope
-from canlian.benefits import rules
+from canlian.accounts.scope import residence_in_scope, scope_paths
+from canlian.areas.models import Area
+from canlian.areas.selectors import under_paths
+from canlian.benefits import payroll, rules
 from canlian.benefits.choices import CircumstanceKind, Scheme
 from canlian.benefits.eligibility import eligible_persons
-from canlian.benefits.models import Application, Entitlement, Standard
+from canlian.benefits.models import (
+    Application,
+    ApplicationDocument,
+    Entitlement,
+    PayrollLine,
+    PayrollRun,
+    Recovery,
+    Standard,
+)
 from canlian.common.decision import Decision
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Person, valid_certificate_on
 from canlian.registry.selectors import assistance_statuses_on
+
+PAYROLL_PAID_STATES = [PayrollRun.State.APPROVED, PayrollRun.State.EXPORTED, PayrollRun.State.RECONCILED]
 
 
 def benefit_options(*, on: date) -> rules.BenefitOptions:
@@ -75,7 +89,8 @@ def applications_open(*, user, on: date) -> QuerySet[Application]:
     return (Application.objects.filter(state__in=[Application.State.SUBMITTED, Application.State.REVIEWED])
             .filter(residence_in_scope(user, prefix="person__"))
             .annotate(overdue=Q(due_on__lt=on))
-            .select_related("person", "submitted_by", "reviewed_by").order_by("due_on", "pk"))
+            .select_related("person", "submitted_by", "reviewed_by").prefetch_related("documents")
+            .order_by("due_on", "pk"))
 
 
 def application_get(*, user, pk) -> Application:
@@ -84,6 +99,14 @@ def application_get(*, user, pk) -> Application:
         return (Application.objects.filter(residence_in_scope(user, prefix="person__")).select_related("person")
                 .get(pk=pk))
     except (Application.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def application_document_get(*, user, pk) -> ApplicationDocument:
+    try:
+        return (ApplicationDocument.objects.filter(residence_in_scope(user, prefix="application__person__"))
+                .select_related("application").get(pk=pk))
+    except (ApplicationDocument.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
@@ -113,3 +136,99 @@ def persons_to_review(*, on: date, area_path: str = "", schemes: list[str] | Non
     if area_path:
         entitlements = entitlements.filter(person__residence_area__path__startswith=area_path)
     return entitlements.values_list("person_id", flat=True).distinct().order_by("person_id")
+
+
+# --- payroll, recoveries, budget ------------------------------------------------------------------------------
+
+
+def payroll_runs(*, user) -> QuerySet[PayrollRun]:
+    """Runs of the areas in the user's scope, the latest month first."""
+    return (PayrollRun.objects.filter(under_paths(scope_paths(user), path_field="area__path"))
+            .select_related("area", "built_by", "reviewed_by", "approved_by").order_by("-month", "scheme", "pk"))
+
+
+def payroll_run_get(*, user, pk) -> PayrollRun:
+    try:
+        return payroll_runs(user=user).get(pk=pk)
+    except (PayrollRun.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def payroll_run_previous(run: PayrollRun) -> PayrollRun | None:
+    return PayrollRun.objects.filter(scheme=run.scheme, area=run.area, month__lt=run.month).order_by("-month").first()
+
+
+def payroll_run_by_area(run: PayrollRun) -> list[dict]:
+    """Persons and amounts by the areas one level below the run's (one query, conditional sums)."""
+    children = list(Area.objects.filter(parent=run.area).order_by("path"))
+    if not children:
+        return []
+    paid = Q(failed=False)
+    sums = {}
+    for n, child in enumerate(children):
+        within = paid & Q(person__residence_area__path__startswith=child.path)
+        sums[f"p{n}"] = Count("person", filter=within, distinct=True)
+        sums[f"a{n}"] = Coalesce(Sum("amount", filter=within), Decimal(0))
+    totals = run.lines.aggregate(**sums)
+    return [{"area": child, "persons": totals[f"p{n}"], "amount": totals[f"a{n}"]} for n, child in enumerate(children)]
+
+
+def payroll_lines(run: PayrollRun) -> QuerySet[PayrollLine]:
+    return run.lines.select_related("person__residence_area").order_by("person__residence_area__path", "person_id",
+                                                                         "for_month")
+
+
+def payroll_left_out(run: PayrollRun) -> QuerySet[Entitlement]:
+    """Entitlements covering the run's month that it does not pay: the rules refuse them today (the review will
+    stop them), or no standard applies. Listed on the run so that nobody is left out silently."""
+    paid = PayrollLine.objects.filter(run=run, person=OuterRef("person_id"), for_month=run.month)
+    return (Entitlement.objects.filter(payroll.covering(run.month), scheme=run.scheme,
+                                       person__residence_area__path__startswith=run.area.path)
+            .exclude(Exists(paid)).select_related("person__residence_area").order_by("person_id"))
+
+
+def recoveries_open(*, user) -> QuerySet[Recovery]:
+    return (Recovery.objects.filter(state=Recovery.State.OPEN).filter(residence_in_scope(user, prefix="person__"))
+            .select_related("person__residence_area", "line__run").order_by("noted_on", "pk"))
+
+
+def recovery_get(*, user, pk) -> Recovery:
+    try:
+        return recoveries_open(user=user).get(pk=pk)
+    except (Recovery.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class BudgetRow:
+    label: str
+    paid: Decimal  # paid so far this year (approved runs, failed payments excluded)
+    months: int  # months of the year with an approved run
+    projected: Decimal  # paid so far plus the latest month's amount for each month still to come
+
+
+def benefits_budget(*, user, year: int) -> dict:
+    """This year's cost of the monthly schemes to date and a projection to December, by scheme and by area
+    (资金预算与执行). Approved, exported and reconciled runs count; failed payments do not."""
+    runs = payroll_runs(user=user).filter(month__year=year, state__in=PAYROLL_PAID_STATES)
+    paid_lines = PayrollLine.objects.filter(run__in=runs, failed=False)
+    by_scheme = []
+    for scheme in payroll.PAYROLL_SCHEMES:
+        scheme_runs = runs.filter(scheme=scheme)
+        paid = paid_lines.filter(scheme=scheme).aggregate(total=Coalesce(Sum("amount"), Decimal(0)))["total"]
+        latest = scheme_runs.order_by("-month").first()
+        months = scheme_runs.values("month").distinct().count()
+        monthly = (latest.lines.filter(failed=False, for_month=latest.month).aggregate(
+            total=Coalesce(Sum("amount"), Decimal(0)))["total"] if latest else Decimal(0))
+        still_to_come = 12 - latest.month.month if latest else 0
+        by_scheme.append(BudgetRow(Scheme(scheme).label, paid, months, paid + monthly * still_to_come))
+    areas = list(Area.objects.filter(parent__in=user.areas.all()).order_by("path"))
+    by_area = []
+    if areas:
+        sums = {f"a{n}": Coalesce(Sum("amount", filter=Q(person__residence_area__path__startswith=area.path)),
+                                  Decimal(0)) for n, area in enumerate(areas)}
+        totals = paid_lines.aggregate(**sums)
+        by_area = [(area, totals[f"a{n}"]) for n, area in enumerate(areas)]
+    return {"by_scheme": by_scheme, "by_area": by_area,
+            "paid": sum((row.paid for row in by_scheme), Decimal(0)),
+            "projected": sum((row.projected for row in by_scheme), Decimal(0))}

@@ -3,7 +3,9 @@
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.db.models import F, Min, Sum, Value
 from django.db.models.functions import Coalesce, Least
@@ -16,10 +18,18 @@ from canlian.accounts.scope import residence_in_scope, scope_paths
 from canlian.areas.models import Area
 from canlian.benefits import payroll, rules
 from canlian.benefits.choices import Scheme
-from canlian.benefits.models import Application, Entitlement, PayrollLine, PayrollRun, Recovery
+from canlian.benefits.models import (
+    Application,
+    ApplicationDocument,
+    Entitlement,
+    PayrollLine,
+    PayrollRun,
+    Recovery,
+)
 from canlian.benefits.selectors import benefit_facts, benefit_options, standard_rows
 from canlian.common.masking import mask_id_number
 from canlian.common.records import history_stamp, reason_required
+from canlian.common.uploads import document_checked
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.choices import CertificateStatus, LifeStatus
@@ -44,11 +54,21 @@ def _lock(application: Application, *, allowed: set[str], by) -> Application:
 
 
 @transaction.atomic
-def application_submit(*, person: Person, scheme: str, by, note: str = "", on: date | None = None) -> Application:
-    """Apply for a scheme on a person's behalf (代为申请); the community reviews within the deadline."""
+def application_submit(*, person: Person, scheme: str, by, note: str = "", on: date | None = None,
+                       documents: list[File] = ()) -> Application:
+    """Apply for a scheme on a person's behalf (代为申请), with its supporting documents (申请材料: PDF, JPEG or
+    PNG by content); the community reviews within the deadline. A bad document refuses the whole application."""
     on = on or timezone.localdate()
     if scheme not in Scheme.values:
         raise ValidationError({"scheme": _("请选择补贴项目。")})
+    if len(documents) > settings.DOCUMENTS_PER_APPLICATION:
+        raise ValidationError({"documents": _("一份申请最多上传 %(n)d 个材料。") % {"n": settings.DOCUMENTS_PER_APPLICATION}})
+    checked = []
+    for upload in documents:
+        try:
+            checked.append((upload, document_checked(upload)))
+        except ValidationError as error:
+            raise ValidationError({"documents": error.messages}) from None
     _require_person_in_scope(person, by)
     if person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(_("人员状态为“%(s)s”，不能申请补贴。") % {"s": person.get_life_status_display()})
@@ -63,6 +83,11 @@ def application_submit(*, person: Person, scheme: str, by, note: str = "", on: d
             application.save()
     except IntegrityError:
         raise ValidationError({"scheme": _("此人已有一份“%(s)s”申请正在办理。") % {"s": Scheme(scheme).label}}) from None
+    for upload, facts in checked:
+        stored = facts.pop("stored_name")
+        document = ApplicationDocument(application=application, uploaded_by=by, **facts)
+        document.file.save(stored, upload, save=False)
+        document.save()
     return application
 
 
@@ -424,15 +449,15 @@ def recoveries_detect(*, on: date, person: Person | None = None) -> int:
 
 @transaction.atomic
 def recovery_settle(*, recovery: Recovery, by, state: str, note: str, on: date | None = None) -> Recovery:
-    """Close a recovery: the money came back (已追回, with the receipt), or a leader writes it off (核销) with the
-    reason — a write-off is money not recovered, so it is a leader's decision."""
+    """Close a recovery: the money came back (已追回, with the receipt), or the federation writes it off (核销) with
+    the reason — money not recovered is the federation's decision, not a community officer's."""
     note = reason_required(note, message=_("请填写办结说明：追回的收据号或核销的理由。"))[:200]
     recovery = Recovery.objects.select_for_update().select_related("person").get(pk=recovery.pk)
     _require_person_in_scope(recovery.person, by)
     if recovery.state != Recovery.State.OPEN:
         raise ValidationError(_("这笔追缴已办结（%(s)s）。") % {"s": recovery.get_state_display()})
-    if state == Recovery.State.WAIVED and by.role != Role.FEDERATION_LEADER:
-        raise ValidationError(_("核销须由残联领导办理。"))
+    if state == Recovery.State.WAIVED and by.role != Role.FEDERATION_OFFICER:
+        raise ValidationError(_("核销须由残联工作人员办理。"))
     if state not in {Recovery.State.RECOVERED, Recovery.State.WAIVED}:
         raise ValidationError(_("请选择“已追回”或“核销”。"))
     recovery.state, recovery.settled_by, recovery.settled_on, recovery.note = state, by, on or timezone.localdate(), note

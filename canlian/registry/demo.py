@@ -51,6 +51,7 @@ DEMO_USERS = [
     # username, display name, role, area codes
     ("admin", "系统管理员", Role.ADMIN, [CITY[0]]),
     ("officer", "残联工作人员（示例）", Role.FEDERATION_OFFICER, [CITY[0]]),
+    ("finance", "残联财务复核（示例）", Role.FEDERATION_OFFICER, [CITY[0]]),
     ("leader", "残联领导（示例）", Role.FEDERATION_LEADER, [CITY[0]]),
     ("beijiang", "北疆社区专职委员（示例）", Role.COMMUNITY_OFFICER, ["152501001001"]),
     ("gacha1", "第一嘎查专职委员（示例）", Role.COMMUNITY_OFFICER, ["152501200200"]),

@@ -3,7 +3,8 @@
 from django import template
 from django.utils import timezone
 
-from canlian.benefits.selectors import applications_open, scheme_answers
+from canlian.benefits.models import PayrollRun
+from canlian.benefits.selectors import applications_open, payroll_runs, recoveries_open, scheme_answers
 
 register = template.Library()
 
@@ -14,12 +15,18 @@ def benefit_answers(person):
     today = timezone.localdate()
     return {"person": person, "answers": scheme_answers(person, on=today), "today": today,
             "entitlements": person.entitlements.order_by("scheme", "-starts_on"),
-            "applications": person.benefit_applications.order_by("-submitted_on", "-pk")[:10]}
+            "applications": person.benefit_applications.prefetch_related("documents").order_by("-submitted_on", "-pk")[:10]}
 
 
 @register.inclusion_tag("benefits/_worklist_card.html", takes_context=True)
 def benefit_worklist_card(context):
-    """Open applications in the user's areas and how many are past their deadline (for the workbench)."""
-    today = timezone.localdate()
-    applications = applications_open(user=context["request"].user, on=today)
-    return {"open": applications.count(), "overdue": applications.filter(due_on__lt=today).count()}
+    """For the workbench: open applications (and how many are overdue), open recoveries, and payroll runs waiting
+    to be reviewed, approved, exported or reconciled."""
+    user, today = context["request"].user, timezone.localdate()
+    cards = {"payroll": payroll_runs(user=user).exclude(state=PayrollRun.State.RECONCILED).count()
+             if user.handles_payroll else None}
+    if user.works_with_persons:
+        applications = applications_open(user=user, on=today)
+        cards.update({"open": applications.count(), "overdue": applications.filter(due_on__lt=today).count(),
+                      "recoveries": recoveries_open(user=user).count()})
+    return cards

@@ -422,20 +422,40 @@ def test_losing_dibao_stops_the_living_allowance_from_the_list_month(zhang, offi
     assert not Recovery.objects.exists()
 
 
-def test_a_recovery_is_closed_as_recovered_or_written_off_by_a_leader(zhang, officer, finance, leader, areas,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_recovery_is_closed_as_recovered_or_written_off_by_the_federation(zhang, officer, finance, leader, areas,
+                                                                           beijiang_officer,
+                                                                           django_capture_on_commit_callbacks):
     _entitled(zhang)
     _paid(date(2026, 11, 1), officer, finance, leader, areas)
     with django_capture_on_commit_callbacks(execute=True):
         registry_services.person_change_life_status(person=zhang, by=officer, status="moved_out",
                                                     since=date(2026, 10, 5), reason="迁往呼和浩特")
     recovery = Recovery.objects.get()
-    with pytest.raises(ValidationError, match="核销须由残联领导办理"):
-        services.recovery_settle(recovery=recovery, by=officer, state=Recovery.State.WAIVED, note="无法联系")
+    with pytest.raises(ValidationError, match="核销须由残联工作人员办理"):
+        services.recovery_settle(recovery=recovery, by=beijiang_officer, state=Recovery.State.WAIVED, note="无法联系")
     with pytest.raises(ValidationError, match="请填写办结说明"):
         services.recovery_settle(recovery=recovery, by=officer, state=Recovery.State.RECOVERED, note="")
     recovery = services.recovery_settle(recovery=recovery, by=officer, state=Recovery.State.RECOVERED,
                                         note="收据 No.0012")
     assert (recovery.state, recovery.settled_by, recovery.note) == (Recovery.State.RECOVERED, officer, "收据 No.0012")
     with pytest.raises(ValidationError, match="已办结"):
-        services.recovery_settle(recovery=recovery, by=leader, state=Recovery.State.WAIVED, note="重复")
+        services.recovery_settle(recovery=recovery, by=finance, state=Recovery.State.WAIVED, note="重复")
+
+
+# --- the command ----------------------------------------------------------------------------------------------
+
+
+def test_the_command_builds_both_monthly_schemes_and_says_what_it_could_not(zhang, officer, areas):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    _entitled(zhang)
+    out = StringIO()
+    call_command("payroll", "run", "2026-12", "--user", "officer", "--scheme", NURSING, stdout=out)
+    assert "已生成 重度残疾人护理补贴 2026-12（二连浩特市）发放表草稿" in out.getvalue()
+    assert "1 人，110.00 元" in out.getvalue()
+    with pytest.raises(CommandError, match="草稿已存在"):
+        call_command("payroll", "run", "2026-12", "--user", "officer", stdout=StringIO())
+    with pytest.raises(CommandError, match="发放月份"):
+        call_command("payroll", "run", "明年", "--user", "officer")

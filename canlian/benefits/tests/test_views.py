@@ -115,3 +115,65 @@ def test_coverage_lists_eligible_persons_without_benefit_or_application(client, 
     assert "困难残疾人生活补贴（0）" in page, "an application in progress closes the gap"
     client.force_login(dongcheng_officer)
     assert "张三丰" not in client.get("/benefits/coverage/?scheme=nursing_allowance").content.decode()
+
+
+# --- supporting documents (申请材料) --------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def _upload(name, content, kind="application/pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type=kind)
+
+
+def test_documents_are_kept_with_the_application_and_opened_only_in_scope_with_a_log(
+        client, beijiang_officer, dongcheng_officer, zhang, media):
+    client.force_login(beijiang_officer)
+    response = client.post(f"/benefits/persons/{zhang.pk}/apply/", {
+        "scheme": Scheme.NURSING_ALLOWANCE, "documents": [_upload("残疾人证.pdf", PDF), _upload("户口簿.png", PNG)]})
+    assert response.status_code == 302
+    documents = list(Application.objects.get().documents.order_by("pk"))
+    assert [(d.name, d.content_type, d.size) for d in documents] == [
+        ("残疾人证.pdf", "application/pdf", len(PDF)), ("户口簿.png", "image/png", len(PNG))]
+    assert not documents[0].file.name.endswith("残疾人证.pdf")  # stored under a random name
+    assert "残疾人证.pdf" in client.get("/benefits/applications/").content.decode()
+    response = client.get(f"/benefits/documents/{documents[0].pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == PDF
+    assert AccessLog.objects.filter(action=AccessLog.Action.VIEW, person=zhang, detail__contains="残疾人证.pdf").exists()
+    client.force_login(dongcheng_officer)
+    assert client.get(f"/benefits/documents/{documents[0].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("证明.pdf", b"MZ\x90\x00 this is a program", "不是 PDF、JPEG 或 PNG 文件"),
+    ("证明.html", b"<script>alert(1)</script>", "不是 PDF、JPEG 或 PNG 文件"),
+    ("空.pdf", b"", "是空文件"),
+])
+def test_a_document_that_is_not_a_scan_refuses_the_application_at_the_field(client, beijiang_officer, zhang, media,
+                                                                           name, content, message):
+    client.force_login(beijiang_officer)
+    response = client.post(f"/benefits/persons/{zhang.pk}/apply/", {
+        "scheme": Scheme.NURSING_ALLOWANCE, "documents": [_upload("残疾人证.pdf", PDF), _upload(name, content)]})
+    html = response.content.decode()
+    assert response.status_code == 200 and _title(response).startswith("错误：")
+    assert message in html
+    assert not Application.objects.exists()
+    assert not any(media.rglob("*.pdf")) if media.exists() else True
+
+
+def test_a_document_over_the_size_limit_is_refused(client, beijiang_officer, zhang, media, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024
+    client.force_login(beijiang_officer)
+    response = client.post(f"/benefits/persons/{zhang.pk}/apply/", {
+        "scheme": Scheme.NURSING_ALLOWANCE, "documents": [_upload("大.pdf", PDF + b"0" * 2048)]})
+    assert "的上限：请压缩后再上传" in response.content.decode()
+    assert not Application.objects.exists()
