@@ -5,41 +5,25 @@ from django.core.exceptions import PermissionDenied
 from django.views.decorators.cache import never_cache
 
 
-def person_staff_required(view):
-    """Only roles that work with persons' files (officers); leaders and admins get 403."""
+def _staff_required(allowed):
+    """A view for logged-in staff whose role `allowed(user)` accepts; anyone else gets 403."""
 
-    @never_cache  # personal data must not come back from the browser's cache on a shared computer
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.works_with_persons:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @never_cache  # personal data must not come back from the browser's cache on a shared computer
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    return wrapper
+        return wrapper
 
-
-def payroll_staff_required(view):
-    """Federation officers and leaders (月度发放、预算); community officers and admins get 403."""
-
-    @never_cache
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.handles_payroll:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return decorator
 
 
-def platform_admin_required(view):
-    @never_cache
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_platform_admin:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Roles that work with persons' files (officers); leaders and admins get 403.
+person_staff_required = _staff_required(lambda user: user.works_with_persons)
+# Federation officers and leaders (月度发放、预算); community officers and admins get 403.
+payroll_staff_required = _staff_required(lambda user: user.handles_payroll)
+platform_admin_required = _staff_required(lambda user: user.is_platform_admin)

@@ -256,10 +256,10 @@ def _lock_run(run: PayrollRun, *, allowed: set[str], by) -> PayrollRun:
 
 def _require_in_sequence(run: PayrollRun) -> None:
     """Runs of a scheme follow each other month by month, one area's runs never overlapping another's."""
-    others = PayrollRun.objects.filter(scheme=run.scheme).exclude(pk=run.pk).select_related("area")
-    for other in others.exclude(area=run.area):
-        if other.area.path.startswith(run.area.path) or run.area.path.startswith(other.area.path):
-            raise ValidationError(_("“%(area)s”已单独生成这项补贴的发放表，区域不能重叠。") % {"area": other.area.name})
+    others = PayrollRun.objects.filter(scheme=run.scheme).exclude(pk=run.pk)
+    for path, name in others.exclude(area=run.area).values_list("area__path", "area__name").distinct():
+        if path.startswith(run.area.path) or run.area.path.startswith(path):
+            raise ValidationError(_("“%(area)s”已单独生成这项补贴的发放表，区域不能重叠。") % {"area": name})
     mine = others.filter(area=run.area)
     later = mine.filter(month__gt=run.month).order_by("month").first()
     if later:
