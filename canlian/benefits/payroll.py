@@ -1,6 +1,6 @@
 """The monthly payroll as set-based SQL (月度发放): a month's lines are one INSERT … SELECT from the entitlements,
 kept to the persons the rules accept that month (eligibility.py) and priced by the standard in force
-(rules.standard_for spelled as a CASE). tests/test_payroll.py checks on random registries that the lines are
+(rules.standard_for spelled as a CASE). tests/test_payroll_rules.py checks on random registries that the lines are
 exactly what rules.py would pay. Also the bank file and the bank's return of failed payments.
 """
 
@@ -61,7 +61,7 @@ def covering(month: date, prefix: str = "") -> Q:
 
 
 def standards_in_order(standards: list[rules.StandardRow], *, scheme: str, on: date) -> list[rules.StandardRow]:
-    """The standards that can apply on a day, best first as standard_for prefers them: the deepest area, then a
+    """The standards that can apply on a day, best first as rules.standard_row_for prefers them: the deepest area, then a
     grade-specific one; of the same area and grade only the latest started counts."""
     latest = {}
     for row in sorted((s for s in standards if s.scheme == scheme and s.effective_from <= on),
@@ -71,7 +71,7 @@ def standards_in_order(standards: list[rules.StandardRow], *, scheme: str, on: d
 
 
 def _standard_cases(standards: list[rules.StandardRow], on: date) -> tuple[Case, Case]:
-    """standard_for as two CASE expressions over an entitlement row: the standard's id and its amount."""
+    """rules.standard_row_for as two CASE expressions over an entitlement row: the standard's id and its amount."""
     ids, amounts = [], []
     default_id = default_amount = None
     for row in standards:

@@ -178,14 +178,18 @@ class StandardRow:
     pk: int | None = None
 
 
-def standard_for(standards: list[StandardRow], *, scheme: str, on: date, grade: int | None,
-                 area_path: str) -> Amount | None:
+def standard_row_for(standards: list[StandardRow], *, scheme: str, on: date, grade: int | None,
+                     area_path: str) -> StandardRow | None:
     """The standard in force on a day for a person: the deepest matching area, then a grade-specific one, then
     the latest start date. None when none applies."""
     candidates = [s for s in standards if s.scheme == scheme and s.effective_from <= on
                   and (s.grade is None or s.grade == grade)
                   and (s.area_path is None or area_path.startswith(s.area_path))]
-    if not candidates:
-        return None
-    best = max(candidates, key=lambda s: (len(s.area_path or ""), s.grade is not None, s.effective_from))
-    return Amount(best.amount, best.period)
+    return max(candidates, key=lambda s: (len(s.area_path or ""), s.grade is not None, s.effective_from),
+               default=None)
+
+
+def standard_for(standards: list[StandardRow], **person) -> Amount | None:
+    """The amount of standard_row_for, or None when no standard applies."""
+    row = standard_row_for(standards, **person)
+    return Amount(row.amount, row.period) if row else None

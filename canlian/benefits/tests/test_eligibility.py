@@ -20,17 +20,28 @@ DAY0 = date(2024, 1, 1)
 days = st.integers(min_value=0, max_value=400).map(lambda n: DAY0 + timedelta(days=n))
 maybe_days = st.none() | days
 
-# Skewed towards people who are nearly eligible, so that each condition is what decides in many examples.
+# The card a person holds now, its status and the day that status began (None: on issue; never before it), and
+# optionally an earlier card of the spec's class replaced on a regrade day by the current one (new category, grade).
+card_specs = st.fixed_dictionaries({
+    "category": st.integers(1, 7), "grade": st.integers(1, 4),
+    "issued": st.integers(min_value=-3000, max_value=400).map(lambda n: DAY0 + timedelta(days=n)),
+    "years": st.sampled_from([1, 10, 10, 10]), "status": st.sampled_from(["valid"] * 5 + ["frozen", "cancelled"]),
+    "since": maybe_days,
+    "regrade": st.none() | st.tuples(days, st.integers(1, 7), st.integers(1, 4)),
+})
+assistance_specs = st.tuples(st.sampled_from(AssistanceKind.values), days, maybe_days)
+circumstance_specs = st.tuples(st.sampled_from(CircumstanceKind.values), st.sampled_from(Scheme.values), days,
+                               maybe_days)
+# Skewed towards people who are nearly eligible, so that each condition is what decides in many examples. A status
+# other than 在册 counts only from life_status_since (None: always), which may come after the day.
 person_specs = st.fixed_dictionaries({
     "birth": st.dates(min_value=date(1955, 1, 1), max_value=date(2020, 12, 31)),
-    "life_status": st.sampled_from([LifeStatus.ACTIVE] * 5 + [LifeStatus.DECEASED, LifeStatus.MOVED_OUT]),
-    "card": st.fixed_dictionaries({
-        "category": st.integers(1, 7), "grade": st.integers(1, 4),
-        "issued": st.integers(min_value=-3000, max_value=400).map(lambda n: DAY0 + timedelta(days=n)),
-        "years": st.sampled_from([1, 10, 10, 10]), "status": st.sampled_from(["valid"] * 5 + ["frozen", "cancelled"])}),
-    "assistance": st.lists(st.tuples(st.sampled_from(AssistanceKind.values), days, maybe_days), max_size=3),
-    "circumstances": st.lists(st.tuples(st.sampled_from(CircumstanceKind.values), st.sampled_from(Scheme.values),
-                                        days, maybe_days), max_size=2),
+    "life_status": st.sampled_from([LifeStatus.ACTIVE] * 5 + [LifeStatus.DECEASED, LifeStatus.MOVED_OUT,
+                                                                LifeStatus.CANCELLED]),
+    "life_status_since": maybe_days,
+    "card": card_specs,
+    "assistance": st.lists(assistance_specs, max_size=3),
+    "circumstances": st.lists(circumstance_specs, max_size=2),
     "pension": st.none() | st.tuples(days, maybe_days),
 })
 options_strategy = st.builds(rules.BenefitOptions, living_includes_near_dibao=st.booleans(),
@@ -43,14 +54,11 @@ def _create(spec: dict, n: int, area, batch) -> Person:
     number = id_number_for("152501", spec["birth"], 100 + n)
     person = Person.objects.create(
         id_number=number, name=f"测试{n}", name_initials="cs", sex="M" if n % 2 else "F", birth_date=spec["birth"],
-        hukou_type="urban", hukou_area=area, residence_area=area, life_status=spec["life_status"])
+        hukou_type="urban", hukou_area=area, residence_area=area, life_status=spec["life_status"],
+        life_status_since=spec.get("life_status_since"))
     card = spec["card"]
     if card:
-        Certificate.objects.create(
-            number=certificate_number_for(number, card["category"], card["grade"]), person=person,
-            category=card["category"], grade=card["grade"], issued_on=card["issued"],
-            valid_until=card["issued"] + timedelta(days=365 * card["years"]), status=card["status"],
-            status_since=card["issued"])
+        _cards(person, card)
     open_kinds = set()
     for kind, start, end in spec["assistance"]:
         if end is None and kind in open_kinds:
@@ -68,6 +76,33 @@ def _create(spec: dict, n: int, area, batch) -> Person:
     return person
 
 
+def _cards(person: Person, card: dict) -> None:
+    """The person's cards as the spec says. On a regrade the first card is replaced on the regrade day by the
+    current one, issued that day (as certificate_regrade does), so at most one card is valid on any day."""
+    issued, category, grade = card["issued"], card["category"], card["grade"]
+    if card.get("regrade"):
+        regraded_on, category, grade = card["regrade"]
+        regraded_on = max(regraded_on, issued + timedelta(days=1))
+        Certificate.objects.create(
+            number=certificate_number_for(person.id_number, card["category"], card["grade"]), person=person,
+            category=card["category"], grade=card["grade"], issued_on=issued,
+            valid_until=issued + timedelta(days=365 * card["years"]), status="replaced", status_since=regraded_on)
+        issued = regraded_on
+    Certificate.objects.create(
+        number=certificate_number_for(person.id_number, category, grade), person=person, category=category,
+        grade=grade, issued_on=issued, valid_until=issued + timedelta(days=365 * card["years"]),
+        status=card["status"], status_since=max(card.get("since") or issued, issued))
+
+
+def _status_events(persons: list[Person], on: date) -> None:
+    """Statistics: how often a status recorded now only began after the day (so it must read as before)."""
+    if any(p.life_status != LifeStatus.ACTIVE and p.life_status_since and p.life_status_since > on for p in persons):
+        event("a person left the register only after the day")
+    cards = Certificate.objects.filter(person__in=persons).exclude(status="valid")
+    if any(c.status_since > on and c.issued_on <= on <= c.valid_until for c in cards):
+        event("a card was valid on the day and frozen, cancelled or replaced after it")
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(person_specs, min_size=1, max_size=6), on=days, options=options_strategy)
 def test_sql_and_rules_agree_on_who_is_eligible_for_every_scheme(areas, officer, specs, on, options):
@@ -76,6 +111,7 @@ def test_sql_and_rules_agree_on_who_is_eligible_for_every_scheme(areas, officer,
                                            file_sha256="0" * 64, created_by=officer)
         persons = [_create(spec, n, areas["beijiang"], batch) for n, spec in enumerate(specs)]
         facts = {person.pk: benefit_facts(person, on=on) for person in persons}
+        _status_events(persons, on)
         for scheme in Scheme:
             by_rules = {pk for pk, f in facts.items() if rules.DECISIONS[scheme](f, options).allowed}
             by_sql = set(eligible_persons(scheme, on=on, options=options).values_list("pk", flat=True))
@@ -108,7 +144,15 @@ ELIGIBLE_FOR_ALL = {"birth": date(1985, 1, 1), "life_status": "active",
 VARIATIONS = {
     "eligible for all": {},
     "deceased": {"life_status": "deceased"},
+    "deceased on the day": {"life_status": "deceased", "life_status_since": ON},
+    "deceased the day after": {"life_status": "deceased", "life_status_since": ON + timedelta(days=1)},
     "card frozen": {"card": {**ELIGIBLE_FOR_ALL["card"], "status": "frozen"}},
+    "card frozen on the day": {"card": {**ELIGIBLE_FOR_ALL["card"], "status": "frozen", "since": ON}},
+    "card cancelled the day after": {"card": {**ELIGIBLE_FOR_ALL["card"], "status": "cancelled",
+                                              "since": ON + timedelta(days=1)}},
+    "regraded to physical grade 3 on the day": {"card": {**ELIGIBLE_FOR_ALL["card"], "regrade": (ON, 4, 3)}},
+    "regraded to physical grade 3 the day after": {"card": {**ELIGIBLE_FOR_ALL["card"],
+                                                            "regrade": (ON + timedelta(days=1), 4, 3)}},
     "card ran out": {"card": {**ELIGIBLE_FOR_ALL["card"], "issued": date(2014, 1, 1)}},
     "card issued after the day": {"card": {**ELIGIBLE_FOR_ALL["card"], "issued": date(2025, 7, 1)}},
     "grade 3 intellectual": {"card": {**ELIGIBLE_FOR_ALL["card"], "grade": 3}},
@@ -148,5 +192,11 @@ def test_sql_and_rules_agree_when_each_condition_alone_decides(areas, officer):
             for name, person in persons.items():
                 by_rule = rules.DECISIONS[scheme](benefit_facts(person, on=ON), options).allowed
                 assert (person.pk in by_sql) == by_rule, (name, scheme, options)
-    assert len({p.pk for p in persons.values()} & set(eligible_persons(
-        Scheme.NURSING_ALLOWANCE, on=ON, options=rules.BenefitOptions()).values_list("pk", flat=True))) > 5
+    nursing = set(eligible_persons(Scheme.NURSING_ALLOWANCE, on=ON, options=rules.BenefitOptions())
+                  .values_list("pk", flat=True))
+    assert len({p.pk for p in persons.values()} & nursing) > 5
+    # A status counts from its day: what happens the day after leaves the day as it was.
+    paid = {name for name, person in persons.items() if person.pk in nursing}
+    assert {"deceased the day after", "card cancelled the day after",
+            "regraded to physical grade 3 the day after"} <= paid
+    assert not paid & {"deceased on the day", "card frozen on the day", "regraded to physical grade 3 on the day"}
