@@ -8,9 +8,9 @@ from canlian.benefits.demo import demo_standards_load
 from canlian.benefits.models import Standard
 
 
-def _add(client, day):
+def _add(client, day, period="month"):
     return client.post("/admin/benefits/standard/add/", {
-        "scheme": "living_allowance", "amount": "130.00", "period": "month", "effective_from": day.isoformat(),
+        "scheme": "living_allowance", "amount": "130.00", "period": period, "effective_from": day.isoformat(),
         "grade": "", "area": "", "source": "测试"})
 
 
@@ -50,3 +50,10 @@ def test_one_standard_per_scheme_and_day_for_everyone_in_the_database(db):
         Standard.objects.create(scheme="living_allowance", effective_from=date(2027, 1, 1), amount=140, source="b")
     Standard.objects.create(scheme="living_allowance", effective_from=date(2027, 1, 1), amount=150, grade=1,
                             source="a grade's own standard may start the same day")
+
+
+def test_a_monthly_subsidy_cannot_be_given_a_yearly_amount(admin_user, client):
+    client.force_login(admin_user)
+    response = _add(client, timezone.localdate() + timedelta(days=1), period="year")
+    assert "生活补贴和护理补贴按月发放" in response.content.decode()
+    assert not Standard.objects.exists()
