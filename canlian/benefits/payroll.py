@@ -7,6 +7,7 @@ exactly what rules.py would pay. Also the bank file and the bank's return of fai
 import csv
 import hashlib
 import io
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -70,16 +71,18 @@ def standards_in_order(standards: list[rules.StandardRow], *, scheme: str, on: d
     return sorted(latest.values(), key=lambda s: (len(s.area_path or ""), s.grade is not None), reverse=True)
 
 
-def _standard_cases(standards: list[rules.StandardRow], on: date) -> tuple[Case, Case]:
-    """rules.standard_row_for as two CASE expressions over an entitlement row: the standard's id and its amount."""
+def standard_cases(standards: list[rules.StandardRow], on: date, *, person: str = "person__",
+                   person_id: str = "person_id") -> tuple[Case, Case]:
+    """rules.standard_row_for as two CASE expressions, the standard's id and its amount, over rows that reach the
+    person through `person` (an entitlement's "person__", a person's own "")."""
     ids, amounts = [], []
     default_id = default_amount = None
     for row in standards:
         condition = Q()
         if row.area_path:
-            condition &= Q(person__residence_area__path__startswith=row.area_path)
+            condition &= Q(**{f"{person}residence_area__path__startswith": row.area_path})
         if row.grade is not None:
-            condition &= Q(Exists(Certificate.objects.filter(valid_certificate_on(on), person=OuterRef("person_id"),
+            condition &= Q(Exists(Certificate.objects.filter(valid_certificate_on(on), person=OuterRef(person_id),
                                                              grade=row.grade)))
         if not condition:  # every area, every grade: the last resort, so nothing after it matters
             default_id, default_amount = row.pk, row.amount
@@ -108,7 +111,7 @@ def _line_rows(run: PayrollRun, *, month: date, options: rules.BenefitOptions, s
         paid = PayrollLine.objects.filter(scheme=run.scheme, person=OuterRef("person_id"), for_month=month,
                                           failed=False)
         rows = rows.filter(arrears_from__lte=month).exclude(Exists(paid))
-    standard_id, amount = _standard_cases(standards_in_order(standards, scheme=run.scheme, on=month), month)
+    standard_id, amount = standard_cases(standards_in_order(standards, scheme=run.scheme, on=month), month)
     text = CharField()
     rows = rows.annotate(
         l_run=Value(run.pk, output_field=IntegerField()), l_scheme=Value(run.scheme, output_field=text),
@@ -281,3 +284,20 @@ def return_template() -> bytes:
     out = io.StringIO()
     csv.writer(out).writerow([_("身份证号"), _("金额（元）"), _("失败原因")])
     return ("\ufeff" + out.getvalue()).encode()
+
+
+# --- the yearly schemes' lists with amounts (享受名单) ------------------------------------------------------
+
+
+def eligible_xlsx(persons: QuerySet, *, scheme: str, on: date):
+    """The list of a scheme with each amount, full ID numbers as text, in constant memory; returns (file, count)."""
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx")
+    writer = XlsxWriter(handle)
+    sheet = writer.sheet(scheme, [_("序号"), _("姓名"), _("身份证号"), _("居住地"), _("金额（元）"), _("名单日期")])
+    count = 0
+    for count, person in enumerate(persons.iterator(chunk_size=5000), start=1):
+        sheet.append([count, person.name, person.id_number, person.residence_area.name,
+                      "" if person.amount is None else f"{person.amount:.2f}", on])
+    writer.close()
+    handle.seek(0)
+    return handle, count

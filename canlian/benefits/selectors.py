@@ -232,3 +232,12 @@ def benefits_budget(*, user, year: int) -> dict:
     return {"by_scheme": by_scheme, "by_area": by_area,
             "paid": sum((row.paid for row in by_scheme), Decimal(0)),
             "projected": sum((row.projected for row in by_scheme), Decimal(0))}
+
+
+def eligible_with_amounts(*, user, scheme: str, on: date) -> QuerySet[Person]:
+    """Everyone in the user's areas the scheme's rule accepts on the day, each with the amount of the standard in
+    force (享受名单及金额): the yearly premiums and the accident insurance are paid or bought from these lists."""
+    standards = payroll.standards_in_order(standard_rows(until=on), scheme=scheme, on=on)
+    _standard, amount = payroll.standard_cases(standards, on, person="", person_id="pk")
+    return (eligible_persons(scheme, on=on, options=benefit_options(on=on)).filter(residence_in_scope(user))
+            .annotate(amount=amount).select_related("residence_area").order_by("residence_area__path", "name", "pk"))

@@ -6,6 +6,7 @@ app_name = "benefits"
 urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("coverage/", views.coverage, name="coverage"),
+    path("lists/", views.eligible_list, name="eligible_list"),
     path("persons/<int:pk>/apply/", views.application_create, name="application_create"),
     path("documents/<int:pk>/", views.application_document, name="application_document"),
     path("payroll/", views.payroll_list, name="payroll_list"),

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -82,8 +83,7 @@ def applications(request):
 @require_GET
 def coverage(request):
     """Who appears eligible but neither receives the benefit nor has applied (应保尽保), scheme by scheme."""
-    today = timezone.localdate()
-    scheme = request.GET.get("scheme") if request.GET.get("scheme") in Scheme.values else Scheme.LIVING_ALLOWANCE
+    today, scheme = timezone.localdate(), _scheme_tab(request)
     tabs = [{"scheme": choice.value, "label": choice.label, "current": choice.value == scheme,
              "count": selectors.coverage_gaps(user=request.user, scheme=choice.value, on=today).count()}
             for choice in Scheme]
@@ -91,6 +91,32 @@ def coverage(request):
                      WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "benefits/coverage.html", {
         "tabs": tabs, "scheme_label": Scheme(scheme).label, "page": page, "today": today})
+
+
+def _scheme_tab(request) -> str:
+    return request.GET.get("scheme") if request.GET.get("scheme") in Scheme.values else Scheme.LIVING_ALLOWANCE
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def eligible_list(request):
+    """Who the rules accept today for each scheme, with the amount (享受名单及金额), and its XLSX for the department
+    that pays the premium or the insurer (full ID numbers, so logged)."""
+    today, scheme = timezone.localdate(), _scheme_tab(request)
+    persons = selectors.eligible_with_amounts(user=request.user, scheme=scheme, on=today)
+    if request.method == "POST":
+        handle, count = payroll.eligible_xlsx(persons, scheme=Scheme(scheme).label, on=today)
+        access_log_record(request=request, action=AccessLog.Action.EXPORT, reason=_("补贴名单"),
+                          detail=_("%(scheme)s享受名单 %(day)s，%(n)d 人") % {
+                              "scheme": Scheme(scheme).label, "day": today, "n": count})
+        return FileResponse(handle, as_attachment=True, filename=exports.sheet_name(
+            _("%(scheme)s名单_%(day)s.xlsx") % {"scheme": Scheme(scheme).label, "day": today.isoformat()}))
+    totals = persons.aggregate(count=Count("pk"), total=Sum("amount"))
+    page = Paginator(persons, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "benefits/eligible_list.html", {
+        "tabs": [{"scheme": choice.value, "label": choice.label, "current": choice.value == scheme}
+                 for choice in Scheme],
+        "scheme": scheme, "scheme_label": Scheme(scheme).label, "page": page, "today": today, **totals})
 
 
 @person_staff_required

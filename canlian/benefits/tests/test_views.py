@@ -1,12 +1,16 @@
 """The benefits pages: apply on a person's behalf, then review and approval by different people."""
 
+import io
 import re
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from python_calamine import CalamineWorkbook
 
 from canlian.audit.models import AccessLog
 from canlian.benefits.choices import Scheme
-from canlian.benefits.models import Application, Entitlement
+from canlian.benefits.models import Application, Entitlement, Standard
 from canlian.registry.tests.factories import make_certificate, make_person, make_user
 
 
@@ -177,3 +181,19 @@ def test_a_document_over_the_size_limit_is_refused(client, beijiang_officer, zha
         "scheme": Scheme.NURSING_ALLOWANCE, "documents": [_upload("大.pdf", PDF + b"0" * 2048)]})
     assert "的上限：请压缩后再上传" in response.content.decode()
     assert not Application.objects.exists()
+
+
+# --- the lists with amounts (享受名单) ----------------------------------------------------------------------
+
+
+def test_the_yearly_schemes_have_a_list_with_amounts_and_its_export_is_logged(client, officer, zhang):
+    client.force_login(officer)
+    html = client.get("/benefits/lists/?scheme=accident_insurance").content.decode()
+    assert "残疾人意外伤害保险：1 人" in html and "未设定标准" in html and zhang.id_number not in html
+    Standard.objects.create(scheme=Scheme.ACCIDENT_INSURANCE, effective_from=date(2020, 1, 1),
+                            amount=Decimal("50.00"), period="year", source="保险合同")
+    assert "合计 50.00 元" in client.get("/benefits/lists/?scheme=accident_insurance").content.decode()
+    response = client.post("/benefits/lists/?scheme=accident_insurance")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(b"".join(response.streaming_content))).get_sheet_by_index(0)
+    assert rows.to_python()[1][1:5] == ["张三丰", zhang.id_number, "北疆社区", "50.00"]
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, detail__contains="残疾人意外伤害保险").exists()
