@@ -145,6 +145,9 @@ def test_progress_bar_follows_the_work_and_the_page_shows_the_result(page, offic
 
 
 def test_upload_form_with_the_keyboard_only(page, officer, persons):
+    # A listener from the start turns on Playwright's file-chooser interception long before the key press; set up
+    # only inside expect_file_chooser, it can lose the race on a busy machine and the native dialog opens unseen.
+    page.on("filechooser", lambda _chooser: None)
     login(page, officer)
     page.goto("/exchange/new/")
     tab_until(page, "#id_source")
