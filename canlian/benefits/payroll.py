@@ -33,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce
 from django.utils.translation import gettext as _
 
 from canlian.benefits import rules
@@ -90,8 +90,9 @@ def standard_cases(standards: list[rules.StandardRow], on: date, *, person: str 
         ids.append(When(condition, then=Value(row.pk)))
         amounts.append(When(condition, then=Value(row.amount)))
     money = DecimalField(max_digits=10, decimal_places=2)
-    return (Case(*ids, default=Value(default_id), output_field=IntegerField()),
-            Case(*amounts, default=Value(default_amount, output_field=money), output_field=money))
+    # Typed even when NULL (no standard at all): PostgreSQL cannot add up an untyped NULL.
+    return (Case(*ids, default=Cast(Value(default_id), IntegerField()), output_field=IntegerField()),
+            Case(*amounts, default=Cast(Value(default_amount), money), output_field=money))
 
 
 # The columns of PayrollLine in the order the SELECT produces them.
@@ -106,11 +107,17 @@ def _line_rows(run: PayrollRun, *, month: date, options: rules.BenefitOptions, s
     possibly owed and months not paid yet."""
     eligible = eligible_persons(run.scheme, on=month, options=options).filter(
         residence_area__path__startswith=run.area.path)
-    rows = Entitlement.objects.filter(covering(month), scheme=run.scheme, person__in=eligible.values("pk"))
+    rows = Entitlement.objects.filter(covering(month), scheme=run.scheme,
+                                      person__residence_area__path__startswith=run.area.path)
     if arrears:
+        # The few entitlements marked as owing come first; each asks the rules about its own person (EXISTS),
+        # rather than the database listing everyone eligible that month (BENCHMARKS.md).
         paid = PayrollLine.objects.filter(scheme=run.scheme, person=OuterRef("person_id"), for_month=month,
                                           failed=False)
-        rows = rows.filter(arrears_from__lte=month).exclude(Exists(paid))
+        rows = rows.filter(Exists(eligible.filter(pk=OuterRef("person_id"))), arrears_from__lte=month).exclude(
+            Exists(paid))
+    else:
+        rows = rows.filter(person__in=eligible.values("pk"))
     standard_id, amount = standard_cases(standards_in_order(standards, scheme=run.scheme, on=month), month)
     text = CharField()
     rows = rows.annotate(
@@ -192,9 +199,9 @@ def _bank_header() -> list[str]:
             _("发放月份"), _("所含月份")]
 
 
-def _bank_row(n: int, payment: Payment, run: PayrollRun) -> list:
+def _bank_row(n: int, payment: Payment, scheme: str, month: str) -> list:
     return [n, payment.name, payment.id_number, payment.bank, payment.account_number, payment.account_holder,
-            f"{payment.amount:.2f}", run.get_scheme_display(), f"{run.month:%Y-%m}", payment.months]
+            f"{payment.amount:.2f}", scheme, month, payment.months]
 
 
 def _totals(run: PayrollRun) -> list[tuple[str, str]]:
@@ -206,11 +213,12 @@ def _totals(run: PayrollRun) -> list[tuple[str, str]]:
 
 def bank_file_write(run: PayrollRun, kind: str, target: Path) -> None:
     """Write the bank file (XLSX with a totals sheet, or CSV with the totals at the end), in constant memory."""
+    scheme, month = str(run.get_scheme_display()), f"{run.month:%Y-%m}"
     if kind == "xlsx":
         writer = XlsxWriter(target)
         sheet = writer.sheet(_("发放明细"), _bank_header())
         for n, payment in enumerate(payments(run), start=1):
-            sheet.append(_bank_row(n, payment, run))
+            sheet.append(_bank_row(n, payment, scheme, month))
         totals = writer.sheet(_("汇总"), [_("项目"), _("内容")])
         for row in _totals(run):
             totals.append(list(row))
@@ -220,7 +228,7 @@ def bank_file_write(run: PayrollRun, kind: str, target: Path) -> None:
         rows = csv.writer(out)
         rows.writerow(_bank_header())
         for n, payment in enumerate(payments(run), start=1):
-            rows.writerow(csv_line(_bank_row(n, payment, run)))
+            rows.writerow(csv_line(_bank_row(n, payment, scheme, month)))
         for label, value in _totals(run):
             rows.writerow(csv_line([_("合计") if label == _("发放总额（元）") else "", label, value]))
 

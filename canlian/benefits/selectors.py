@@ -126,16 +126,18 @@ def persons_to_review(*, on: date, area_path: str = "", schemes: list[str] | Non
     """Ids of persons whose live entitlements may change (set-based): active ones the rule now refuses (SQL twin)
     and every suspended one (to restart or to end; they are few). Only they need entitlement_review, which
     explains each change — so a list of 100,000 rows costs a review of the few it changed, not of everyone."""
-    options, changed = benefit_options(on=on), Q(state=Entitlement.State.SUSPENDED)
-    for scheme in schemes or Scheme.values:
-        eligible = eligible_persons(scheme, on=on, options=options).values("pk")
-        changed |= Q(scheme=scheme, state=Entitlement.State.ACTIVE) & ~Q(person__in=eligible)
-    entitlements = Entitlement.objects.filter(changed)
-    if schemes:
-        entitlements = entitlements.filter(scheme__in=schemes)
+    options = benefit_options(on=on)
+    live = Entitlement.objects.filter(scheme__in=schemes or Scheme.values)
     if area_path:
-        entitlements = entitlements.filter(person__residence_area__path__startswith=area_path)
-    return entitlements.values_list("person_id", flat=True).distinct().order_by("person_id")
+        live = live.filter(person__residence_area__path__startswith=area_path)
+    parts = [live.filter(state=Entitlement.State.SUSPENDED)]
+    for scheme in schemes or Scheme.values:
+        # One NOT EXISTS (an anti-join) per scheme, united: a NOT IN over a province's eligible persons does not
+        # fit PostgreSQL's default work_mem and is rescanned per entitlement (BENCHMARKS.md).
+        eligible = eligible_persons(scheme, on=on, options=options).filter(pk=OuterRef("person_id"))
+        parts.append(live.filter(scheme=scheme, state=Entitlement.State.ACTIVE).exclude(Exists(eligible)))
+    first, *rest = [part.order_by().values_list("person_id", flat=True) for part in parts]
+    return first.union(*rest).order_by("person_id")
 
 
 # --- payroll, recoveries, budget ------------------------------------------------------------------------------
