@@ -180,13 +180,18 @@ def payroll_detail(request, pk: int):
         else:
             messages.success(request, _("%(run)s：%(done)s。") % {"run": run, "done": _RUN_ACTIONS[action][1]})
             return redirect("benefits:payroll_detail", pk=run.pk)
-    context = {"run": run, "form": form, "reconcile_form": ReconcileForm(), "State": PayrollRun.State,
-               "previous": selectors.payroll_run_previous(run), "by_area": selectors.payroll_run_by_area(run)}
+    return _payroll_detail_page(request, run, form=form, reconcile_form=ReconcileForm())
+
+
+def _payroll_detail_page(request, run: PayrollRun, *, form, reconcile_form, status: int = 200):
+    context = {"run": run, "form": form, "reconcile_form": reconcile_form, "State": PayrollRun.State,
+               "previous": selectors.payroll_run_previous(run), "by_area": selectors.payroll_run_by_area(run),
+               "has_errors": bool(form.errors or reconcile_form.errors)}
     if request.user.works_with_persons:  # leaders see the aggregates only
         context["lines"] = Paginator(selectors.payroll_lines(run), 50).get_page(request.GET.get("page"))
         left_out = selectors.payroll_left_out(run)
         context.update({"left_out": left_out[:50], "left_out_count": left_out.count()})
-    return render(request, "benefits/payroll_detail.html", context)
+    return render(request, "benefits/payroll_detail.html", context, status=status)
 
 
 @payroll_staff_required
@@ -237,10 +242,7 @@ def payroll_reconcile(request, pk: int):
             for message in error.messages:
                 form.add_error("file", message)
     if form.errors:
-        return render(request, "benefits/payroll_detail.html", {
-            "run": run, "form": PayrollActionForm(), "reconcile_form": form, "State": PayrollRun.State,
-            "previous": selectors.payroll_run_previous(run), "by_area": selectors.payroll_run_by_area(run),
-            "has_errors": True}, status=400)
+        return _payroll_detail_page(request, run, form=PayrollActionForm(), reconcile_form=form, status=400)
     messages.success(request, _("%(run)s 已对账：%(n)d 人发放失败，已转入下月补发。") % {"run": run, "n": len(failures)}
                      if failures else _("%(run)s 已对账：全部发放成功。") % {"run": run})
     return redirect("benefits:payroll_detail", pk=run.pk)

@@ -2,8 +2,10 @@
 paid through the bank file, reconciled; months owed are paid later (补发), months paid wrongly are recovered (追缴)."""
 
 import csv
+import tempfile
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -70,10 +72,7 @@ def _paid(month, officer, finance, leader, areas, scheme=NURSING) -> PayrollRun:
     return services.payroll_run_reconcile(run=run, by=officer, failures=[])
 
 
-def _export(run, by, kind, tmp=None):
-    import tempfile
-    from pathlib import Path
-
+def _export(run, by, kind):
     target = Path(tempfile.mkdtemp()) / f"bank.{kind}"
     run = services.payroll_run_export(run=run, by=by, kind=kind, target=target)
     return run, target
