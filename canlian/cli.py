@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(["migrate", "--noinput", "-v", "0"])
         _django(["load_demo"])
         _django(["load_demo_benefits"])
+        _django(["load_demo_employment"])
     elif command == "serve":
         _serve(argv[1:])
     else:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "canlian.registry",
     "canlian.exchange",
     "canlian.benefits",
+    "canlian.employment",
 ]
 
 MIDDLEWARE = [

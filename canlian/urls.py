@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.audit.views import access_log
 from canlian.common.views import elder_mode_toggle, healthz
-from canlian.exchange.api import urls as api_urls
+from canlian.employment.views import levy_calculator
+from canlian.exchange.api import api_urls
 from canlian.registry.views import workbench
 
 admin.site.site_header = _("残联综合服务平台 · 管理")
@@ -18,8 +19,10 @@ urlpatterns = [
     path("audit/", access_log, name="access_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", api_urls),
+    path("api/v1/", api_urls()),
+    path("levy/", levy_calculator, name="levy_calculator"),
     path("exchange/", include("canlian.exchange.urls")),
     path("benefits/", include("canlian.benefits.urls")),
+    path("employment/", include("canlian.employment.urls")),
     path("", include("canlian.registry.urls")),
 ]

@@ -26,4 +26,8 @@ def _staff_required(allowed):
 person_staff_required = _staff_required(lambda user: user.works_with_persons)
 # Federation officers and leaders (月度发放、预算); community officers and admins get 403.
 payroll_staff_required = _staff_required(lambda user: user.handles_payroll)
+# The annual quota review and the levy (按比例就业年审): federation officers.
+levy_staff_required = _staff_required(lambda user: user.handles_levy)
+# Aggregate employment figures: officers and leaders.
+employment_staff_required = _staff_required(lambda user: user.works_with_persons or user.handles_payroll)
 platform_admin_required = _staff_required(lambda user: user.is_platform_admin)

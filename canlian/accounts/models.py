@@ -38,5 +38,10 @@ class User(AbstractUser):
         return self.is_active and self.role in {Role.FEDERATION_OFFICER, Role.FEDERATION_LEADER}
 
     @property
+    def handles_levy(self) -> bool:
+        """Whether the role registers employers and reviews their quota declarations and levy (federation officers)."""
+        return self.is_active and self.role == Role.FEDERATION_OFFICER
+
+    @property
     def is_platform_admin(self) -> bool:
         return self.is_active and (self.role == Role.ADMIN or self.is_superuser)

@@ -299,10 +299,8 @@ def _unknown(request, *args, **kwargs):
     return _error(404, "not_found", _("没有这个接口：请核对地址（见 /api/v1/openapi.json）。"))
 
 
-def _urls():
+def api_urls():
+    """The API's URLs, every route logged; called once by canlian/urls.py after the other apps added theirs."""
     patterns, app_name, namespace = api.urls
     logged = [URLPattern(p.pattern, _logged(p.callback), p.default_args, p.name) for p in patterns]
     return [*logged, re_path(r"", _logged(_unknown))], app_name, namespace
-
-
-urls = _urls()

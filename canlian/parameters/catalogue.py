@@ -44,5 +44,49 @@ SPECS = {
                       "国发〔2015〕52号 各地多为次月起发 [P]"),
         ParameterSpec("person.working_age_min", "就业年龄段下限（岁）", Decimal(16), "规划 16—59 岁 [C]"),
         ParameterSpec("person.working_age_max", "就业年龄段上限（岁）", Decimal(59), "规划 16—59 岁 [C]"),
+        ParameterSpec("employment.public_welfare_max_placements", "公益性岗位：每人最多安置次数", Decimal(2),
+                      "规划 [C]"),
+        ParameterSpec("employment.plan_new_jobs", "规划目标：新增残疾人就业（人，2021—2025）", Decimal(50),
+                      "二连浩特“十四五”规划 [C]"),
+        ParameterSpec("employment.plan_new_businesses", "规划目标：扶持残疾人创业（人，2021—2025）", Decimal(50),
+                      "二连浩特“十四五”规划 [C]"),
+        ParameterSpec("employment.minimum_wage_monthly", "当地月最低工资标准（元）", Decimal(1760),
+                      "内蒙古一类地区标准 [U]：二连浩特所属类别待确认"),
+        ParameterSpec("levy.quota_ratio_percent", "按比例就业：规定比例（%）", Decimal("1.5"),
+                      "内财非税规〔2018〕9号 1.5% [C]"),
+        ParameterSpec("levy.severe_counts_as", "一、二级残疾职工按几人计算", Decimal(2), "《残疾人就业条例》[C]"),
+        ParameterSpec("levy.wage_cap_multiple", "计征工资上限：当地社会平均工资的倍数（0=不设上限）", Decimal(0),
+                      "财税〔2018〕39号 2018-04-01 起 2 倍 [C]"),
+        ParameterSpec("levy.local_average_wage", "当地上年度职工平均工资（元/年）", Decimal(0),
+                      "统计部门每年公布；示例值 [U]"),
+        ParameterSpec("levy.tiers_in_force", "分档减缴（1=实行，0=不实行）", Decimal(0),
+                      "财政部公告2019年第98号 2020—2022，公告2023年第8号 延至 2027-12-31 [C]"),
+        ParameterSpec("levy.tier_threshold_percent", "分档减缴：比例分界（%）", Decimal(1), "财政部公告2019年第98号 [C]"),
+        ParameterSpec("levy.tier_upper_payable_percent", "分档减缴：达到分界比例的按应缴额的（%）", Decimal(50),
+                      "财政部公告2019年第98号 [C]"),
+        ParameterSpec("levy.tier_lower_payable_percent", "分档减缴：低于分界比例的按应缴额的（%）", Decimal(90),
+                      "财政部公告2019年第98号 [C]"),
+        ParameterSpec("levy.small_enterprise_max_staff", "小微企业暂免：在职职工人数上限（0=不免）", Decimal(0),
+                      "财政部公告2019年第98号 30 人（含）以下企业 [C]"),
+        ParameterSpec("levy.late_surcharge_per_mille", "滞纳金：每日按欠缴额的（‰）", Decimal(5), "《残疾人就业条例》第27条 [C]"),
+        ParameterSpec("levy.payment_days", "决定书送达后的缴款期限（日）", Decimal(30), "本平台默认 [U]"),
+        ParameterSpec("levy.over_quota_reward_multiple", "超比例奖励：每超 1 人奖励当地月最低工资的倍数（0=不奖励）",
+                      Decimal(0), "内蒙古 2025-01-01 起 5 倍 [P]"),
     ]
 }
+
+# Values that change on a date after the catalogue default (key, effective from, value, source): the levy's
+# periods are written as data, so "after 2027 the tiers end" is a row an administrator can move, not an `if`.
+DATED_VALUES = [
+    ("levy.wage_cap_multiple", date(2018, 4, 1), Decimal(2), "财税〔2018〕39号 [C]"),
+    ("levy.tiers_in_force", date(2020, 1, 1), Decimal(1), "财政部公告2019年第98号 [C]"),
+    ("levy.tiers_in_force", date(2028, 1, 1), Decimal(0), "公告2023年第8号 执行至 2027-12-31，如再延续请修改本行 [C]"),
+    ("levy.small_enterprise_max_staff", date(2020, 1, 1), Decimal(30), "财政部公告2019年第98号 [C]"),
+    ("levy.small_enterprise_max_staff", date(2028, 1, 1), Decimal(0), "公告2023年第8号 执行至 2027-12-31 [C]"),
+    ("levy.over_quota_reward_multiple", date(2025, 1, 1), Decimal(5), "内蒙古 [P]"),
+    ("employment.minimum_wage_monthly", date(2021, 12, 1), Decimal(1980), "内蒙古一类地区 [U]"),
+    # 当地上年度职工平均工资: placeholders for the demo until the statistics bureau's figures are entered.
+    *[("levy.local_average_wage", date(year, 1, 1), Decimal(wage), "示例值 [U]：请按统计部门公布数更新")
+      for year, wage in [(2018, 70000), (2019, 76000), (2020, 81000), (2021, 86000), (2022, 92000),
+                         (2023, 98000), (2024, 103000), (2025, 108000), (2026, 112000)]],
+]

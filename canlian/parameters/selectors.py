@@ -19,3 +19,18 @@ def parameter_value(key: str, *, on: date) -> Decimal:
 
 def parameter_int(key: str, *, on: date) -> int:
     return int(parameter_value(key, on=on))
+
+
+class ParameterTimeline:
+    """Every value of some keys, read in one query, for work that asks the same keys on many days."""
+
+    def __init__(self, keys: list[str]):
+        self._rows: dict[str, list] = {key: [] for key in keys}
+        for key, effective_from, value in (Parameter.objects.filter(key__in=keys)
+                                           .order_by("key", "-effective_from")
+                                           .values_list("key", "effective_from", "value")):
+            self._rows[key].append((effective_from, value))
+
+    def value(self, key: str, *, on: date) -> Decimal:
+        """As parameter_value: the value in force on the day, the catalogue default before any."""
+        return next((value for since, value in self._rows[key] if since <= on), SPECS[key].default)

@@ -10,7 +10,14 @@ register = template.Library()
 
 @register.inclusion_tag("includes/field.html")
 def field(bound_field, width: str = ""):
-    """Label above, hint, error message, then the control described by both."""
+    """Label above, hint, error message, then the control described by both; radios in a fieldset."""
+    if isinstance(bound_field.field.widget, RadioSelect):
+        value = "" if bound_field.value() is None else str(bound_field.value())
+        return {"field": bound_field, "radios": [
+            # The first option carries the field's id, so the error summary's link lands on it.
+            {"id": bound_field.auto_id if index == 0 else f"{bound_field.auto_id}_{index}", "value": choice,
+             "label": label, "checked": str(choice) == value}
+            for index, (choice, label) in enumerate(bound_field.field.choices)]}
     described = []
     if bound_field.help_text:
         described.append(f"{bound_field.auto_id}-hint")

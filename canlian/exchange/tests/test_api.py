@@ -341,7 +341,8 @@ def test_the_openapi_document_is_served_without_a_token(client, db):
     assert response.status_code == 200
     schema = response.json()
     assert set(schema["paths"]) == {"/api/v1/lists/{source}", "/api/v1/lists/batches/{batch_id}",
-                                    "/api/v1/certificates/{number}/verification", "/api/v1/children/school-age"}
+                                    "/api/v1/certificates/{number}/verification", "/api/v1/children/school-age",
+                                    "/api/v1/levy/calculation"}
     sources = schema["components"]["schemas"]["PushSource"]["enum"]
     assert "assistance" in sources and "legacy_registry" not in sources
     assert client.get("/api/v1/docs").status_code == 404  # no docs page: it would load scripts from a CDN
