@@ -8,6 +8,7 @@
     python bench/parts.py benefits-setup|review --workdir DIR   (the import's DIR)
     python bench/parts.py payroll --scheme nursing_allowance [--area-code CODE] [--repeat 3] [--explain] --workdir DIR
     python bench/parts.py levy [--employers 50000] [--employees 200000] [--repeat 3] [--singles 200]
+    python bench/parts.py services [--per-person 2] [--queries 50]
 
 bench/run.py runs them in order and writes BENCHMARKS.md.
 """
@@ -1144,6 +1145,106 @@ def part_levy(args) -> dict:
             "levy_total": str(levy_total), "single": _percentiles(singles)}
 
 
+# --- needs and services (精准服务) -----------------------------------------------------------------------------
+
+
+def _services_floor(cursor, *, year: int) -> float:
+    """The floor of rehabilitation coverage: per area, persons with a rehabilitation need during the year and how
+    many of them had a rehabilitation service that year, in one hand-written query."""
+    import datetime as dt
+
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    started = time.perf_counter()
+    cursor.execute(
+        "SELECT p.residence_area_id, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM care_services_servicerecord s "
+        "  WHERE s.person_id = p.id AND s.kind IN ('rehabilitation', 'child_rehabilitation') AND s.started_on <= %(end)s "
+        "  AND (s.ended_on IS NULL OR s.ended_on >= %(start)s)) THEN 1 ELSE 0 END) "
+        "FROM registry_person p WHERE EXISTS (SELECT 1 FROM care_services_need n WHERE n.person_id = p.id "
+        "  AND n.kind IN ('rehabilitation', 'child_rehabilitation') AND n.opened_on <= %(end)s "
+        "  AND (n.closed_on IS NULL OR n.closed_on >= %(start)s)) GROUP BY p.residence_area_id",
+        {"start": start, "end": end})
+    cursor.fetchall()
+    return time.perf_counter() - started
+
+
+def part_services(args) -> dict:
+    """Needs and service records on the loaded registry, set-based: a need for one person in three (every kind,
+    open, overdue, referred, met), two service records per person (`--per-person`); then the officers'
+    worklists and "needs without service" as the pages read them (p95), and rehabilitation coverage for every
+    area against a hand-written floor."""
+    _setup()
+    import datetime as dt
+
+    from django.core.paginator import Paginator
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from canlian.accounts.models import User
+    from canlian.services import selectors
+
+    officer = User.objects.get(username="synth_officer")
+    community = User.objects.get(username="synth_community")
+    today = timezone.localdate()
+    year = today.year
+    kinds = ["rehabilitation", "assistive_device", "child_rehabilitation", "care", "home_modification", "education",
+             "culture_sports"]
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ("care_services_servicerecord", "care_services_historicalservicerecord", "care_services_need",
+                      "care_services_historicalneed"):
+            cursor.execute(f"DELETE FROM {table}")
+        kind_case = "CASE p.id %% 7 " + " ".join(f"WHEN {i} THEN '{k}'" for i, k in enumerate(kinds)) + " END"
+        cursor.execute(
+            "INSERT INTO care_services_need (person_id, kind, state, source, detail, opened_on, due_on, closed_on, "
+            "close_note, opened_by_id) "
+            f"SELECT p.id, {kind_case}, CASE WHEN p.id %% 5 < 3 THEN 'open' WHEN p.id %% 5 = 3 THEN 'referred' "
+            "ELSE 'met' END, 'survey', '', %(opened)s, %(opened)s, CASE WHEN p.id %% 5 = 4 THEN %(today)s END, '', "
+            "%(by)s FROM registry_person p WHERE p.id %% 3 = 0",
+            {"opened": dt.date(year, 1, 1) + dt.timedelta(days=200), "today": today, "by": officer.pk})
+        needs = cursor.rowcount
+        # Due dates from the opening day on, so a share are overdue today.
+        cursor.execute("UPDATE care_services_need SET due_on = opened_on + (person_id % 120)::int"
+                       if connection.vendor == "postgresql" else
+                       "UPDATE care_services_need SET due_on = date(opened_on, '+' || (person_id % 120) || ' days')")
+        service_kind = "CASE (p.id + s.n) %% 7 " + " ".join(f"WHEN {i} THEN '{k}'" for i, k in enumerate(kinds)) + " END"
+        cursor.execute(
+            "INSERT INTO care_services_servicerecord (person_id, kind, subtype, started_on, ended_on, outcome, note, "
+            "recorded_by_id, recorded_at) "
+            f"SELECT p.id, {service_kind}, 'training', %(day)s, NULL, '', '', %(by)s, %(now)s "
+            "FROM registry_person p CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) s "
+            f"WHERE (p.id + s.n) %% 10 < %(per)s",
+            {"day": dt.date(year, 3, 1), "by": officer.pk, "now": timezone.now(), "per": int(args.per_person * 5)})
+        records = cursor.rowcount
+    setup_seconds = time.perf_counter() - started
+    _vacuum(connection, "care_services_need", "care_services_servicerecord")
+
+    def page_of(queryset) -> None:
+        page = Paginator(queryset, 25).get_page(1)
+        list(page.object_list)
+
+    timings = {}
+    for label, user in (("federation_officer", officer), ("community_officer", community)):
+        for what, read in (("needs_worklist", lambda u: page_of(selectors.needs_live(user=u))),
+                           ("needs_without_service", lambda u: page_of(selectors.needs_without_service(user=u)))):
+            samples = []
+            for _repeat in range(args.queries):
+                started = time.perf_counter()
+                read(user)
+                samples.append((time.perf_counter() - started) * 1000)
+            timings[f"{what}/{label}"] = _percentiles(samples)
+    coverage, floor = [], []
+    for _repeat in range(3):
+        started = time.perf_counter()
+        rows = selectors.coverage_by_area(user=officer, what="rehabilitation", year=year)
+        coverage.append(time.perf_counter() - started)
+        with connection.cursor() as cursor:
+            floor.append(_services_floor(cursor, year=year))
+    return {"needs": needs, "service_records": records, "setup_seconds": round(setup_seconds, 1), "pages": timings,
+            "coverage_seconds": _best(coverage), "coverage_floor_seconds": _best(floor),
+            "coverage_ratio": round(min(coverage) / min(floor), 2), "coverage_areas": len(rows),
+            "coverage_needing": sum(r.needing for r in rows), "coverage_served": sum(r.served for r in rows)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="part", required=True)
@@ -1186,12 +1287,16 @@ def main() -> None:
     levy.add_argument("--repeat", type=int, default=3)
     levy.add_argument("--singles", type=int, default=200)
     levy.add_argument("--seed", type=int, default=11)
+    care = sub.add_parser("services")
+    care.add_argument("--per-person", type=float, default=2.0, help="service records per person (0–2)")
+    care.add_argument("--queries", type=int, default=50)
     args = parser.parse_args()
     if args.part == "page" and not args.base.startswith("http://127.0.0.1:"):
         raise SystemExit("loopback targets only (http://127.0.0.1:PORT)")
     result = {"load": part_load, "search": part_search, "page": part_page, "import-files": part_import_files,
               "import-floor": part_import_floor, "import": part_import, "benefits-setup": part_benefits_setup,
-              "payroll": part_payroll, "review": part_review, "levy": part_levy}[args.part](args)
+              "payroll": part_payroll, "review": part_review, "levy": part_levy,
+              "services": part_services}[args.part](args)
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

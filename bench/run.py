@@ -133,13 +133,15 @@ def bench_postgres(opts, base_env: dict, workdir: Path) -> dict:
     imports = bench_import(env, workdir / "pg-import", rows=opts.pg_import_rows)
     benefits = bench_benefits(env, workdir / "pg-import", opts)
     levy = bench_levy(env, opts)
+    care = bench_services(env, opts)
     page = serve_and_hammer(env, max_id=load["persons"], clients=opts.clients, seconds=opts.seconds,
                             warmup=opts.warmup, workers=opts.workers)
     size = pg_admin(f"SELECT pg_size_pretty(pg_database_size('{BENCH_DB}'))", admin_url)
     if not opts.keep:
         pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", admin_url)
     return {"engine": f"PostgreSQL {version}", "settings": settings, "migrate_seconds": round(migrate_seconds, 1), "database_size": size,
-            "load": load, "search": search, "imports": imports, "benefits": benefits, "levy": levy, "page": page}
+            "load": load, "search": search, "imports": imports, "benefits": benefits, "levy": levy,
+            "services": care, "page": page}
 
 
 def bench_levy(env: dict, opts) -> dict:
@@ -147,12 +149,17 @@ def bench_levy(env: dict, opts) -> dict:
     return run_json(["levy", "--employers", str(opts.levy_employers), "--employees", str(opts.levy_employees)], env)
 
 
-def only_levy(opts, base_env: dict, output: Path) -> None:
-    """`--only-levy`: a fresh PostgreSQL registry, then the review part alone. Its target row, its section and its
-    raw figures go into BENCHMARKS.md in place; everything else there stays as that run measured it."""
+def bench_services(env: dict, opts) -> dict:
+    """Needs and service records on the loaded registry: worklists and coverage (PostgreSQL only)."""
+    return run_json(["services", "--queries", str(opts.services_queries)], env)
+
+
+def only(part: str, opts, base_env: dict, output: Path) -> None:
+    """`--only PART`: a fresh PostgreSQL registry, then that part alone. Its target row, its section and its raw
+    figures go into BENCHMARKS.md in place; everything else there stays as that run measured it."""
+    measure, target_row, section_lines, row_prefix, heading = ONLY[part]
     admin_url = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    text = output.read_text()
-    report, raw = text.split("```json", 1)
+    report, raw = output.read_text().split("```json", 1)
     saved = json.loads(raw.split("```", 1)[0])
     for name in (BENCH_DB, FLOOR_DB):
         pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin_url)
@@ -166,20 +173,21 @@ def only_levy(opts, base_env: dict, output: Path) -> None:
                       "--workdir", tmp, "--floor-url", with_db(admin_url, FLOOR_DB)], env)
         finally:
             pg_admin(f"DROP DATABASE IF EXISTS {FLOOR_DB} WITH (FORCE)", admin_url)
-    levy = bench_levy(env, opts) | {"measured_on": machine()["date"], "load_average_at_start": machine()[
-        "load_average_at_start"]}
+    started = machine()
+    result = measure(env, opts) | {"measured_on": started["date"], "load_average_at_start":
+                                   started["load_average_at_start"], "measured_alone": part}
     if not opts.keep:
         pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", admin_url)
-    saved["results"]["postgres"]["levy"] = levy
-    lines = [line for line in report.split("\n") if not line.startswith("| annual quota review")]
+    saved["results"]["postgres"][part] = result
+    lines = [line for line in report.split("\n") if not line.startswith(row_prefix)]
     lines.insert(next(i for i, line in enumerate(lines) if line.startswith("| person file under")),
-                 _levy_target_row(levy))
+                 target_row(result))
     report = "\n".join(lines)
-    if "### Annual quota review" in report:  # replace the previous section, up to the next heading
-        head, rest = report.split("### Annual quota review", 1)
+    if heading in report:  # replace the previous section, up to the next heading
+        head, rest = report.split(heading, 1)
         report = head + "### Person file page" + rest.split("### Person file page", 1)[1]
     head, rest = report.split("### Person file page", 1)
-    report = head + "\n".join(_levy_lines(levy)) + "\n### Person file page" + rest
+    report = head + "\n".join(section_lines(result)) + "\n### Person file page" + rest
     output.write_text(report + "```json\n" + json.dumps(saved, ensure_ascii=False, indent=1) + "\n```\n")
 
 
@@ -259,6 +267,48 @@ def _search_rows(search: dict) -> list[str]:
     return rows
 
 
+def _measured_alone(result: dict) -> str:
+    if not result.get("measured_alone"):
+        return ""
+    return (f" Measured on {result['measured_on']} in a run of its own (`bench/run.py --only "
+            f"{result['measured_alone']}`, load average {' / '.join(str(x) for x in result['load_average_at_start'])})"
+            " on a freshly loaded registry.")
+
+
+def _services_target_row(care: dict | None) -> str:
+    if not care:
+        return "| needs worklist / needs without service, province officer p95; rehabilitation coverage ÷ floor | not run | not run |"
+    pages = care["pages"]
+    return ("| needs worklist / needs without service, province officer p95; rehabilitation coverage ÷ floor | "
+            f"{pages['needs_worklist/federation_officer']['p95_ms']:.0f} / "
+            f"{pages['needs_without_service/federation_officer']['p95_ms']:.0f} ms; {care['coverage_ratio']}× "
+            f"({care['coverage_seconds']['best']} s) | not run (PostgreSQL only) |")
+
+
+def _services_lines(care: dict | None) -> list[str]:
+    if not care:
+        return []
+    rows = [f"| {what.replace('_', ' ')} | {who.replace('_', ' ')} | {t['n']} | {t['p50_ms']:.1f} | {t['p95_ms']:.1f} |"
+            for key, t in care["pages"].items() for what, who in [key.split("/")]]
+    return [
+        f"### Needs and services: {care['needs']:,} needs, {care['service_records']:,} service records",
+        "",
+        "A need for one person in three (every kind; open, overdue, referred, met) and two service records per person, "
+        "inserted set-based. The worklists are what the pages read: the first page of 25 with its count, as the "
+        "province-wide officer and as one community's officer." + _measured_alone(care),
+        "",
+        "| list | user | n | p50 ms | p95 ms |",
+        "|---|---|---:|---:|---:|",
+        *rows,
+        "",
+        f"Rehabilitation coverage for every area (`coverage_by_area`, {care['coverage_areas']:,} areas, "
+        f"{care['coverage_needing']:,} persons needing, {care['coverage_served']:,} served): best "
+        f"{care['coverage_seconds']['best']} s against {care['coverage_floor_seconds']['best']} s for the hand-written "
+        f"query, **{care['coverage_ratio']}×**.",
+        "",
+    ]
+
+
 def _levy_target_row(levy: dict | None) -> str:
     return ("| annual quota review, 50,000 employers / 200,000 employees ÷ the bare SQL of the same checks (≤ 3×); "
             "one declaration p95 | " + (f"{levy['ratio']}× ({levy['review_seconds']['best']} s) "
@@ -269,9 +319,7 @@ def _levy_target_row(levy: dict | None) -> str:
 def _levy_lines(levy: dict | None) -> list[str]:
     if not levy:
         return []
-    when = (f" Measured on {levy['measured_on']} in a run of its own (`bench/run.py --only-levy`, load average "
-            f"{' / '.join(str(x) for x in levy['load_average_at_start'])}) on a freshly loaded registry."
-            if levy.get("measured_on") else "")
+    when = _measured_alone(levy)
     verdicts = ", ".join(f"{name} {count:,}" for name, count in sorted(levy["verdicts"].items(), key=lambda kv: -kv[1]))
     return [
         f"### Annual quota review (`declarations_review`): {levy['employers']:,} employers, "
@@ -349,6 +397,7 @@ def engine_section(name: str, result: dict) -> str:
         *_import_lines(result.get("imports")),
         *_benefits_lines(result.get("benefits")),
         *_levy_lines(result.get("levy")),
+        *_services_lines(result.get("services")),
         f"### Person file page under load ({page['clients']} concurrent clients, loopback)",
         "",
         f"gunicorn ({page['gunicorn_workers']} sync workers, WhiteNoise, `DEBUG` off) on 127.0.0.1; "
@@ -784,6 +833,7 @@ application adds to the least work the database must do.
 make bench                                   # full: PostgreSQL 1,000,000 persons, SQLite 100,000
 .venv/bin/python bench/run.py --quick        # smoke run in a couple of minutes
 .venv/bin/python bench/run.py --skip-sqlite  # or --skip-postgres
+.venv/bin/python bench/run.py --only levy   # one part (levy, services) on a fresh PostgreSQL registry, spliced in
 canlian synth_persons --persons 1000000 [--seed N] [--areas N]   # the generator alone, into an empty database
 ```
 
@@ -837,10 +887,19 @@ def _targets(results: dict) -> str:
         f"{r['imports']['rss_peak_mb']} MB" if r and r.get("imports") else "not run" for r in (pg, sq)) + " |")
     rows += _payroll_targets(pg, sq)
     rows.append(_levy_target_row((pg or {}).get("levy")))
+    rows.append(_services_target_row((pg or {}).get("services")))
     rows.append("| person file under 20 clients: p95 | " + " | ".join(
         f"{r['page']['person_file']['p95_ms']:.0f} ms ({r['page']['person_file']['requests_per_s']} req/s)" if r
         else "not run" for r in (pg, sq)) + " |")
     return "\n".join(rows)
+
+
+# --only PART: (measure, its target row, its section, the row's first words, the section's heading)
+ONLY = {
+    "levy": (bench_levy, _levy_target_row, _levy_lines, "| annual quota review", "### Annual quota review"),
+    "services": (bench_services, _services_target_row, _services_lines, "| needs worklist",
+                 "### Needs and services"),
+}
 
 
 def main() -> None:
@@ -851,8 +910,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL benchmark database")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--report-from", metavar="JSON", help="rewrite the report from a saved run's JSON output")
-    parser.add_argument("--only-levy", action="store_true",
-                        help="load a fresh PostgreSQL registry and measure the annual quota review alone")
+    parser.add_argument("--only", choices=sorted(ONLY),
+                        help="load a fresh PostgreSQL registry and measure this part alone (levy, services)")
     opts = parser.parse_args()
     opts.pg_persons, opts.sqlite_persons = (20_000, 20_000) if opts.quick else (1_000_000, 100_000)
     opts.queries = 100 if opts.quick else 500
@@ -862,6 +921,7 @@ def main() -> None:
     opts.communities = 1000 if opts.quick else 5000
     opts.payroll_repeat = 3
     opts.levy_employers, opts.levy_employees = (1_000, 4_000) if opts.quick else (50_000, 200_000)
+    opts.services_queries = 10 if opts.quick else 50
 
     if opts.report_from:
         saved = json.loads(Path(opts.report_from).read_text().strip().splitlines()[-1])
@@ -870,8 +930,8 @@ def main() -> None:
     info = machine()
     base_env = {**os.environ, "SECRET_KEY": SECRET, "DEBUG": "0", "DJANGO_SETTINGS_MODULE": "canlian.settings",
                 "LOG_LEVEL": "ERROR", "PYTHONPATH": str(ROOT)}
-    if opts.only_levy:
-        only_levy(opts, base_env, Path(opts.output))
+    if opts.only:
+        only(opts.only, opts, base_env, Path(opts.output))
         log(f"wrote {opts.output}")
         return
     results = {}

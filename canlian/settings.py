@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "canlian.exchange",
     "canlian.benefits",
     "canlian.employment",
+    "canlian.services",
 ]
 
 MIDDLEWARE = [

@@ -24,5 +24,6 @@ urlpatterns = [
     path("exchange/", include("canlian.exchange.urls")),
     path("benefits/", include("canlian.benefits.urls")),
     path("employment/", include("canlian.employment.urls")),
+    path("services/", include("canlian.services.urls")),
     path("", include("canlian.registry.urls")),
 ]

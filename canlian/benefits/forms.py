@@ -3,24 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from canlian.benefits.choices import Scheme
 from canlian.benefits.payroll import PAYROLL_SCHEMES
+from canlian.common.forms import MultipleFileField
 from canlian.exchange import values
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one field (Django's documented pattern); each is checked by the service."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(MultipleFileField, self).clean(item, initial) for item in data]
-        return [super().clean(data, initial)] if data else []
 
 
 class ApplicationForm(forms.Form):

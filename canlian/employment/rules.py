@@ -17,21 +17,12 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from django.utils.translation import gettext as _
 
 from canlian.common.decision import Decision, Reason
+from canlian.common.numbers import FEN, money, number
 from canlian.employment.choices import EmployerKind, Rejection
 from canlian.registry.choices import Grade
 
-FEN = Decimal("0.01")
 NO_MONEY = Decimal("0.00")
 HUNDRED = Decimal(100)
-
-
-def number(value: Decimal) -> str:
-    """A Decimal as people write it: 45, 0.675, 1.5 (no exponent, no trailing zeros)."""
-    return format(value.normalize(), "f")
-
-
-def money(value: Decimal) -> str:
-    return f"{value.quantize(FEN):,.2f}"
 
 
 @dataclass(frozen=True)

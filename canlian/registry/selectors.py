@@ -236,7 +236,8 @@ def _value_label(record, field_obj) -> str:
     return str(value)
 
 
-def _entries_for(records, title_for) -> list[TimelineEntry]:
+def history_entries(records, title_for) -> list[TimelineEntry]:
+    """Timeline entries from history rows (django-simple-history): what changed, by whom, and why."""
     entries = []
     previous_by_object = {}
     for record in sorted(records, key=lambda r: (r.history_date, r.history_id)):
@@ -262,30 +263,35 @@ def _entries_for(records, title_for) -> list[TimelineEntry]:
     return entries
 
 
+# Other parts put their records on the timeline (needs, services …): each a function person -> [TimelineEntry],
+# added from its AppConfig.ready(), so the registry imports nobody above it.
+TIMELINE_SOURCES: list = []
+
+
 def person_timeline(person: Person, *, assessments: list[Assessment] | None = None,
                     hidden_person_ids: frozenset[int] = frozenset()) -> list[TimelineEntry]:
     """Everything that happened to a person, newest first: details, certificates, household, assessments.
 
     Household members in `hidden_person_ids` (living outside the viewer's areas) are named by relation only.
     """
-    entries = _entries_for(
+    entries = history_entries(
         Person.history.filter(id=person.pk).select_related("history_user", "residence_area", "hukou_area"),
         lambda r: _("登记信息") if r.history_type == "+" else _("信息变更"),
     )
-    entries += _entries_for(
+    entries += history_entries(
         Certificate.history.filter(person_id=person.pk).select_related("history_user"),
         lambda r: _("残疾人证 %(n)s") % {"n": mask_certificate_number(r.number)},
     )
     membership_ids = list(HouseholdMember.history.filter(person_id=person.pk).values_list("household_id", flat=True))
     if membership_ids:
-        entries += _entries_for(
+        entries += history_entries(
             HouseholdMember.history.filter(household_id__in=membership_ids).select_related("history_user",
                                                                                               "person"),
             lambda r: _("家庭成员：%(n)s") % {
                 "n": r.get_relation_display() if r.person_id in hidden_person_ids
                 else r.person.name if r.person_id else r.name},
         )
-        entries += _entries_for(
+        entries += history_entries(
             Household.history.filter(id__in=membership_ids).select_related("history_user"),
             lambda r: _("家庭信息"),
         )
@@ -296,6 +302,8 @@ def person_timeline(person: Person, *, assessments: list[Assessment] | None = No
             title=_("残疾评定（%(d)s，%(inst)s）") % {"d": assessment.assessed_on, "inst": assessment.institution},
             reason=findings,
         ))
+    for source in TIMELINE_SOURCES:
+        entries += source(person)
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 

@@ -229,3 +229,18 @@ def screenshot(page, name: str, *, full_page: bool = False) -> None:
     directory = os.environ.get("CANLIAN_SCREENSHOT_DIR")
     if directory:
         page.screenshot(path=str(Path(directory) / f"{name}.png"), full_page=full_page)
+
+
+def switch_user(page, user) -> None:
+    """The next person at the same desk: the last one's session gone, then a login through the form."""
+    page.context.clear_cookies()
+    login(page, user)
+
+
+def elder_toggle(page, *, on: bool) -> None:
+    """Press the header's 长者模式 button and check the page came back in (or out of) elder mode."""
+    with page.expect_navigation():  # a form post, then back to the same page
+        page.get_by_role("button", name="长者模式").click()
+    classes = (page.locator("html").get_attribute("class") or "").split()
+    assert ("elder" in classes) is on
+    expect(page.get_by_role("button", name="长者模式")).to_have_attribute("aria-pressed", "true" if on else "false")

@@ -20,29 +20,23 @@ from canlian.employment.models import Declaration, Employer, EmploymentRecord
 from canlian.registry.choices import Relation
 from canlian.registry.services import household_add_member, household_create
 from canlian.registry.tests.factories import make_certificate, make_person, make_user
-from tests.browser.conftest import assert_accessible, assert_error_page_state, focused, login, tab_until
+from tests.browser.conftest import (
+    assert_accessible,
+    assert_error_page_state,
+    elder_toggle,
+    focused,
+    login,
+    switch_user,
+    tab_until,
+)
 from tests.browser.test_elder_mode import too_small
 
-ELDER = "长者模式"
 LIST_HEADER = ["残疾人证号", "姓名", "月工资", "是否缴纳社会保险", "劳动合同一年以上"]
 
 
 def _code(serial: str) -> str:
     body = "91152501MA0" + serial
     return body + uscc.calc_check_digit(body)
-
-
-def _as(page, user) -> None:
-    page.context.clear_cookies()  # the next person at the same desk
-    login(page, user)
-
-
-def _elder_toggle(page, *, on: bool) -> None:
-    with page.expect_navigation():  # a form post, then back to the same page
-        page.get_by_role("button", name=ELDER).click()
-    classes = (page.locator("html").get_attribute("class") or "").split()
-    assert ("elder" in classes) is on
-    expect(page.get_by_role("button", name=ELDER)).to_have_attribute("aria-pressed", "true" if on else "false")
 
 
 def _status(page):
@@ -183,7 +177,7 @@ def test_an_employer_declares_one_officer_reviews_another_decides_and_the_levy_i
     assert_accessible(page, state="declaration reviewed, the reviewer's view")
 
     # The second officer decides, downloads the letter and records the payment.
-    _as(page, finance)
+    switch_user(page, finance)
     page.goto(f"/employment/declarations/{declaration.pk}/")
     page.get_by_role("button", name="复核通过，出具决定书").click()
     expect(_status(page)).to_contain_text("已复核并出具决定书")
@@ -210,7 +204,7 @@ def test_an_employer_declares_one_officer_reviews_another_decides_and_the_levy_i
     assert_accessible(page, state="payment: wrong amount")
 
     # Elder mode on the declaration: its page and its error state.
-    _elder_toggle(page, on=True)
+    elder_toggle(page, on=True)
     assert too_small(page, 60) == []
     assert_accessible(page, state="elder mode, declaration decided")
     page.get_by_label("缴款日期").fill(today.isoformat())
@@ -220,7 +214,7 @@ def test_an_employer_declares_one_officer_reviews_another_decides_and_the_levy_i
     assert "elder" in page.locator("html").get_attribute("class").split()
     assert too_small(page, 60) == []
     assert_accessible(page, state="elder mode, payment: amount negative")
-    _elder_toggle(page, on=False)
+    elder_toggle(page, on=False)
 
     page.get_by_label("缴款日期").fill(today.isoformat())
     page.get_by_label("实缴金额（元）").fill(owed)
@@ -311,7 +305,7 @@ def test_the_public_levy_calculator_by_keyboard_alone(page, transactional_db):
     assert_accessible(page, state="levy calculator: staff count negative")
 
     # Elder mode keeps the answers (the form is a GET): the error state, then the result, still AA.
-    _elder_toggle(page, on=True)
+    elder_toggle(page, on=True)
     assert_error_page_state(page)
     assert too_small(page, 60) == []
     assert_accessible(page, state="elder mode, levy calculator: staff count negative")
@@ -403,7 +397,7 @@ def test_a_community_officer_records_a_job_seeker_and_sees_the_worklists(
     assert_accessible(page, state="employment overview, community officer")
 
     # The leader reads the figures but not the employers.
-    _as(page, leader)
+    switch_user(page, leader)
     page.goto("/employment/")
     expect(page.get_by_role("main")).to_contain_text("就业率")
     assert_accessible(page, state="employment overview, leader")
