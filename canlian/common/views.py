@@ -1,5 +1,6 @@
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
@@ -14,6 +15,16 @@ def healthz(request):
     except Exception:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def year_asked(request, *, ahead: int = 0) -> int:
+    """The year of ?year=, from 2015 to this year (+ `ahead`); this year when absent or out of range."""
+    this_year = timezone.localdate().year
+    try:
+        year = int(request.GET.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if 2015 <= year <= this_year + ahead else this_year
 
 
 def safe_next(request, fallback: str = "/") -> str:

@@ -19,6 +19,7 @@ from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
 from canlian.common.spreadsheets import SpreadsheetError
+from canlian.common.views import year_asked
 from canlian.common.worklists import WORKLIST_PER_PAGE
 from canlian.employment import letters, review, selectors, services, sheets
 from canlian.employment.choices import DeclarationStatus
@@ -93,20 +94,11 @@ def employment_record_add(request, pk: int):
 
 # ---- Employers and the annual review -----------------------------------------------------------------------
 
-def _year(request) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        return today.year
-    return year if 2015 <= year <= today.year + 1 else today.year
-
-
 @levy_staff_required
 @require_GET
 def employers(request):
     """用人单位 and their review for a year; the lists of those who did not declare or did not pay."""
-    year, show = _year(request), request.GET.get("show", "")
+    year, show = year_asked(request, ahead=1), request.GET.get("show", "")
     if show == "not_declared":
         rows = selectors.employers_not_declared(user=request.user, year=year)
     else:

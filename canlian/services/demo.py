@@ -733,6 +733,34 @@ def _children_cases(rng: random.Random, residents: list[Resident], officer, plac
 
 # ---- Loading ------------------------------------------------------------------------------------------------
 
+def _health_screening(residents: list[Resident], officer) -> int:
+    """The health commission's screening list of the autumn (0—14岁残疾儿童筛查), imported as departments send it:
+    two registered children with no case yet, and one child not yet on the register (the officer registers them
+    before a case can be opened). Returns how many rows matched the register."""
+    from canlian.common.ids import id_number_for
+    from canlian.exchange import services as exchange_services
+    from canlian.exchange.models import ImportBatch
+    from canlian.services.models import Need as NeedModel
+
+    day = LAST_DAY - timedelta(days=40)
+    with_case = set(NeedModel.objects.filter(kind=NeedKind.CHILD_REHABILITATION).values_list("person_id", flat=True))
+    children = [r.person for r in residents if r.person.age_on(day) <= 12 and r.person.pk not in with_case][:2]
+    newborn = id_number_for("152501", day - timedelta(days=500), 391)
+    rows = [["身份证号", "姓名", "筛查日期", "筛查结果", "筛查机构", "所在社区"]]
+    rows += [[child.id_number, child.name, day.isoformat(), "孤独症（疑似）", "二连浩特市妇幼保健院（示例）",
+              child.residence_area.code] for child in children]
+    rows.append([newborn, "乌日娜", day.isoformat(), "听力障碍（疑似）", "二连浩特市妇幼保健院（示例）", "152501001001"])
+    data = "\ufeff" + "\n".join(",".join(row) for row in rows) + "\n"
+    city = Area.objects.get(code=CITY[0])
+    batch = exchange_services.import_batch_create(
+        by=officer, source="child_screening", area=city, list_date=day, chunks=[data.encode()],
+        file_name="0-14岁残疾儿童筛查名单（示例）.csv")
+    batch = exchange_services.import_validate(batch=batch)
+    if batch.state == ImportBatch.State.VALIDATED:
+        exchange_services.import_commit(batch=batch, by=officer)
+    return len(children)
+
+
 def demo_services_load() -> dict:
     """Providers, the device catalogue, coordinators, the 2020 needs and services, and this year's survey with its
     needs and services. Runs once: a second call finds the providers and changes nothing."""
@@ -756,6 +784,7 @@ def demo_services_load() -> dict:
         found, unfinished = _survey(rng, residents, users)
         _follow_up(rng, found, users, places, products)
         waiting = _children_cases(rng, residents, officer, places, products)
+        screened = _health_screening(residents, officer)
     progress = selectors.survey_progress(user=officer, on=LAST_DAY)
     coverage = coverage_totals(user=officer, year=2020)
     counted = dict(Need.objects.filter(opened_on__year=YEAR).values_list("state").annotate(n=Count("pk"))
@@ -765,7 +794,7 @@ def demo_services_load() -> dict:
     return {
         "created": True, "institutions": len(places), "products": len(products), "coordinators": coordinators,
         "visited": sum(row["visited"] for row in progress), "due": sum(row["due"] for row in progress),
-        "unfinished": unfinished, "needs": states, "children_waiting": waiting,
+        "unfinished": unfinished, "needs": states, "children_waiting": waiting, "screened": screened,
         "modifications": {step: steps.get(step, 0) for step in ModificationProject.Step.values},
         "overdue": Need.objects.filter(state=NeedState.OPEN, due_on__lt=LAST_DAY).count(),
         "services": ServiceRecord.objects.count(), "coverage_2020": coverage,

@@ -15,6 +15,7 @@ from canlian.accounts.decorators import person_staff_required
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import NoteForm, attach_errors
+from canlian.common.views import year_asked
 from canlian.common.worklists import WORKLIST_PER_PAGE
 from canlian.exchange import exports
 from canlian.registry.views import person_in_scope
@@ -34,15 +35,6 @@ from canlian.services.survey import SECTION_BY_KEY, section_form
 
 def _page(request, items):
     return Paginator(items, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _year(request) -> int:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        return today.year
-    return year if 2015 <= year <= today.year else today.year
 
 
 @person_staff_required
@@ -149,7 +141,7 @@ def service_create(request, pk: int):
 
 def _visit_of(request, person) -> SurveyVisit | None:
     """The visit of the year asked (?year=, this year by default): a visit entered late for last year stays in reach."""
-    return person.survey_visits.filter(year=_year(request)).first()
+    return person.survey_visits.filter(year=year_asked(request)).first()
 
 
 def _to_visit(person, year: int):
@@ -237,7 +229,7 @@ def survey_progress(request):
 @require_GET
 def coverage(request):
     """康复服务率 and 辅助器具适配率 per area for a year, read off the records."""
-    year = _year(request)
+    year = year_asked(request)
     return render(request, "services/coverage.html", {
         "year": year, "years": range(timezone.localdate().year, 2019, -1),
         "tables": [(_("基本康复服务率"), selectors.coverage_by_area(user=request.user, what="rehabilitation", year=year)),
@@ -277,7 +269,7 @@ def children(request):
 @require_POST
 def services_export(request):
     """The year's service records as XLSX for the annual report (ID numbers masked); logged."""
-    year = _year(request)
+    year = year_asked(request)
     handle, count = service_exports.services_xlsx(selectors.services_of(user=request.user), year=year)
     access_log_record(request=request, action=AccessLog.Action.EXPORT, reason=_("年度报告"),
                       detail=_("%(year)d 年服务记录，%(n)d 条") % {"year": year, "n": count})

@@ -61,6 +61,9 @@ def _section_state(page, title: str):
 
 # --- data -----------------------------------------------------------------------------------------
 
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
 
 @pytest.fixture
 def wang(areas, officer):
@@ -554,3 +557,97 @@ def test_progress_coverage_and_coordinators_and_another_community_gets_404(
     page.goto("/services/")
     expect(page.get_by_role("main")).to_contain_text("没有待办的需求。")
     assert_accessible(page, state="needs worklist, another community")
+
+
+# --- 5. home modifications and school placements ---------------------------------------------------
+
+
+def test_a_home_modification_goes_from_application_to_acceptance_with_a_photo(page, beijiang_officer, zhang, tmp_path,
+                                                                             settings):
+    settings.MEDIA_ROOT = tmp_path
+    today = timezone.localdate().isoformat()
+    photo = tmp_path / "门口坡道.png"
+    photo.write_bytes(PNG)
+    login(page, beijiang_officer)
+    page.goto(f"/persons/{zhang.pk}/")
+    page.get_by_role("region", name="需求与服务").get_by_role("link", name="申请无障碍改造").click()
+    page.get_by_label("申请日期").fill("")
+    page.get_by_role("button", name="登记申请").click()
+    assert_error_page_state(page)
+    assert_accessible(page, state="modification application, no date")
+    page.get_by_label("申请日期").fill(today)
+    page.get_by_role("button", name="登记申请").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已申请，待入户评估")
+    assert_accessible(page, state="modification applied")
+
+    page.get_by_label("评估日期").fill(today)
+    page.get_by_role("button", name="保存").click()  # no plan: refused at the field
+    assert_error_page_state(page)
+    assert_accessible(page, state="modification survey without a plan")
+    elder_toggle(page, on=True)
+    assert_accessible(page, state="modification survey without a plan, elder mode")
+    assert too_small(page, 60) == []
+    elder_toggle(page, on=False)
+    page.get_by_label("评估日期").fill(today)
+    page.get_by_label("改造内容").fill("卫生间扶手、门口坡道")
+    page.get_by_role("button", name="保存").click()
+    page.get_by_label("开工日期").fill(today)
+    page.get_by_label("施工单位").fill("二连浩特市某建筑公司")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("施工中")
+
+    page.get_by_label("验收日期").fill(today)
+    page.get_by_label("改造费用（元）").fill("3200")
+    page.get_by_label("补贴金额（元）").fill("3000")
+    page.get_by_role("button", name="保存").click()  # no photo: refused
+    assert_error_page_state(page)
+    expect(_summary(page)).to_contain_text("请上传至少一张验收照片")
+    assert_accessible(page, state="modification acceptance without a photo")
+    page.get_by_label("验收日期").fill(today)
+    page.get_by_label("改造费用（元）").fill("3200")
+    page.get_by_label("补贴金额（元）").fill("3000")
+    page.get_by_label("验收照片").set_input_files(str(photo))
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已验收")
+    expect(page.get_by_role("link", name="门口坡道.png")).to_be_visible()
+    assert_accessible(page, state="modification accepted")
+
+    page.goto("/services/modifications/")
+    expect(page.get_by_role("main")).to_contain_text("没有进行中的改造项目。")
+    assert_accessible(page, state="modifications, none in progress")
+
+
+def test_a_school_age_child_is_placed_from_the_placement_worklist(page, officer, beijiang_officer, areas):
+    today = timezone.localdate()
+    child = make_person(by=officer, area=areas["beijiang"], name="小红", birth=today - timedelta(days=365 * 10),
+                        sequence=22)
+    make_certificate(person=child, by=officer, category=2, grade=3, on=today - timedelta(days=60))
+    login(page, beijiang_officer)
+    page.goto("/services/education/")
+    assert_accessible(page, state="children without a placement")
+    page.locator("tbody tr", has_text="小红").get_by_role("link", name=re.compile("登记安置")).click()
+    page.get_by_label("服务项目").select_option("education:deferred")
+    page.get_by_role("button", name="保存").click()  # deferred with no reason: refused
+    assert_error_page_state(page)
+    assert_accessible(page, state="deferred schooling without a reason")
+    page.get_by_label("服务项目").select_option("education:mainstream")
+    page.get_by_role("button", name="保存").click()
+    page.goto("/services/education/")
+    expect(page.get_by_role("main")).to_contain_text("适龄残疾儿童少年都已安置或登记了原因。")
+
+
+def test_an_employment_support_need_points_to_the_employment_pages_and_closes_with_a_reason(page, beijiang_officer,
+                                                                                            zhang):
+    from canlian.services import services as service_writes
+
+    need = service_writes.need_open(person=zhang, by=beijiang_officer, kind=NeedKind.EMPLOYMENT,
+                                    source=Need.Source.OFFICER, detail="有就业意愿")
+    login(page, beijiang_officer)
+    page.goto(f"/services/needs/{need.pk}/")
+    expect(page.get_by_role("link", name="登记就业状态")).to_have_attribute(
+        "href", f"/employment/persons/{zhang.pk}/record/")
+    expect(page.get_by_label("服务项目")).to_have_count(0)  # no service type of its own to refer to
+    assert_accessible(page, state="employment support need")
+    page.get_by_label("关闭原因").fill("已在口岸物流公司就业")
+    page.get_by_role("button", name="关闭需求").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("已关闭")

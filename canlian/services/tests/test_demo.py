@@ -128,6 +128,15 @@ def test_children_page_lists_a_few_children_and_others_have_a_case(city_officer)
                ServiceRecord.objects.filter(kind=ServiceKind.CHILD_REHABILITATION).select_related("provider"))
 
 
+def test_children_screened_by_health_head_the_childrens_page_and_an_unregistered_one_waits_on_the_exchange(
+        city_officer):
+    from canlian.exchange.models import ChildScreening
+
+    listed = list(selectors.children_without_case(user=city_officer, on=timezone.localdate())[:2])
+    assert [child.screened for child in listed] == [True, True]
+    assert ChildScreening.objects.filter(person__isnull=True, follow_up=ChildScreening.FollowUp.OPEN).count() == 1
+
+
 def test_childrens_subsidies_stay_within_the_yearly_caps(loaded):
     granted = defaultdict(Decimal)
     for service in ServiceRecord.objects.filter(kind=ServiceKind.CHILD_REHABILITATION, subsidy__isnull=False):

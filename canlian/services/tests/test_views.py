@@ -220,3 +220,23 @@ def test_a_school_age_child_without_placement_is_listed_until_placed_or_a_reason
     client.post(f"/services/persons/{child.pk}/new/", {"service": "education:mainstream",
                                                        "started_on": TODAY.isoformat()})
     assert "适龄残疾儿童少年都已安置" in client.get("/services/education/").content.decode()
+
+
+def test_a_child_screened_by_health_without_a_card_becomes_a_rehabilitation_case(client, beijiang_officer, officer,
+                                                                                  areas, centre):
+    from canlian.services.tests.factories import make_screening
+
+    child = make_person(by=officer, area=areas["beijiang"], name="小军", birth=TODAY - timedelta(days=365 * 3),
+                        sequence=17)
+    make_screening(child, by=officer, area=areas["beijiang"], screened_on=TODAY - timedelta(days=20))
+    client.force_login(beijiang_officer)
+    page = client.get("/services/children/").content.decode()
+    assert "小军" in page and "卫健筛查" in page
+    client.post("/services/children/", {"person": child.pk})
+    need = Need.objects.get(person=child)
+    assert need.source == Need.Source.SCREENING
+    client.post(f"/services/needs/{need.pk}/", {
+        "action": "refer", "refer-service": "child_rehabilitation:training", "refer-provider": centre.pk,
+        "refer-referred_on": TODAY.isoformat()})
+    need.refresh_from_db()
+    assert need.state == NeedState.REFERRED and ServiceRecord.objects.get(need=need).provider == centre
