@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "canlian.benefits",
     "canlian.employment",
     "canlian.services",
+    "canlian.indicators",
 ]
 
 MIDDLEWARE = [

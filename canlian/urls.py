@@ -25,5 +25,6 @@ urlpatterns = [
     path("benefits/", include("canlian.benefits.urls")),
     path("employment/", include("canlian.employment.urls")),
     path("services/", include("canlian.services.urls")),
+    path("indicators/", include("canlian.indicators.urls")),
     path("", include("canlian.registry.urls")),
 ]

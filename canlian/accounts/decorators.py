@@ -28,6 +28,6 @@ person_staff_required = _staff_required(lambda user: user.works_with_persons)
 payroll_staff_required = _staff_required(lambda user: user.handles_payroll)
 # The annual quota review and the levy (按比例就业年审): federation officers.
 levy_staff_required = _staff_required(lambda user: user.handles_levy)
-# Aggregate employment figures: officers and leaders.
-employment_staff_required = _staff_required(lambda user: user.works_with_persons or user.handles_payroll)
+# Aggregate figures (employment, indicators): officers and leaders.
+aggregate_staff_required = _staff_required(lambda user: user.works_with_persons or user.handles_payroll)
 platform_admin_required = _staff_required(lambda user: user.is_platform_admin)

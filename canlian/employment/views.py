@@ -14,7 +14,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from canlian.accounts.decorators import employment_staff_required, levy_staff_required, person_staff_required
+from canlian.accounts.decorators import aggregate_staff_required, levy_staff_required, person_staff_required
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
@@ -45,7 +45,7 @@ def _day(request) -> date:
         return timezone.localdate()
 
 
-@employment_staff_required
+@aggregate_staff_required
 @require_GET
 def overview(request):
     """就业概况: the employment rate as of a day, by form and by area; the plan's "50 + 50" progress."""

@@ -1,0 +1,87 @@
+"""The indicator pages: figures from snapshots against targets, the people behind a figure (scoped, masked,
+logged), computing a year, and a finished year kept as it was unless replaced."""
+
+import re
+from datetime import date
+
+import pytest
+from django.utils import timezone
+
+from canlian.audit.models import AccessLog
+from canlian.employment import services as employment
+from canlian.employment.choices import NotWorkingReason
+from canlian.indicators import services
+from canlian.indicators.models import Snapshot
+from canlian.registry.tests.factories import make_certificate, make_person
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def persons(officer, areas):
+    """Two working-age card holders in 北疆 (one employed), one in 东城 (not)."""
+    zhang = make_person(by=officer, area=areas["beijiang"], name="张三丰", birth=date(1980, 1, 1), sequence=11)
+    li = make_person(by=officer, area=areas["beijiang"], name="李四", birth=date(1985, 1, 1), sequence=13)
+    wang = make_person(by=officer, area=areas["dongcheng"], name="王五", birth=date(1990, 1, 1), sequence=15)
+    for person in (zhang, li, wang):
+        make_certificate(person=person, by=officer, grade=3)
+    employment.employment_record_add(person=zhang, by=officer, employed=True, form="flexible",
+                                     started_on=date(2024, 1, 1))
+    for person in (li, wang):
+        employment.employment_record_add(person=person, by=officer, employed=False,
+                                         not_working_reason=NotWorkingReason.SEEKING, started_on=date(2024, 1, 1))
+    return zhang, li, wang
+
+
+def _figure(body: str, name: str) -> str:
+    row = re.search(rf"{name}</a></th>(.*?)</tr>", body, re.S).group(1)
+    return " ".join(re.sub(r"<[^>]+>", " ", row).split())
+
+
+def test_the_dashboard_shows_each_figure_against_its_target_from_the_years_snapshots(client, officer, areas, persons):
+    services.indicators_compute(year=TODAY.year, by=officer)
+    client.force_login(officer)
+    body = client.get("/indicators/").content.decode()
+    assert "33.33%" in _figure(body, "就业年龄段残疾人就业率")  # 1 of 3 working-age persons employed
+    assert "无数据" in _figure(body, "残疾人家庭人均收入年均增长（%）")
+    beijiang = client.get(f"/indicators/?area={areas['beijiang'].pk}").content.decode()
+    assert "50.00%" in _figure(beijiang, "就业年龄段残疾人就业率")
+
+
+def test_the_people_behind_a_rate_are_listed_scoped_masked_and_logged(client, officer, beijiang_officer, areas,
+                                                                      persons):
+    zhang = persons[0]
+    client.force_login(beijiang_officer)
+    year = TODAY.year
+    counted = client.get(f"/indicators/employment_rate/people/?area={areas['beijiang'].pk}&year={year}")
+    body = counted.content.decode()
+    assert "张三丰" in body and "李四" not in body and zhang.id_number not in body
+    missing = client.get(f"/indicators/employment_rate/people/?area={areas['beijiang'].pk}&year={year}&covered=0")
+    assert "李四" in missing.content.decode() and "王五" not in missing.content.decode()
+    assert client.get(f"/indicators/employment_rate/people/?area={areas['dongcheng'].pk}").status_code == 404
+    assert AccessLog.objects.filter(user=beijiang_officer, action=AccessLog.Action.SEARCH).count() == 2
+
+
+def test_a_leader_sees_the_figures_but_not_the_people(client, leader, areas, persons):
+    client.force_login(leader)
+    assert client.get("/indicators/").status_code == 200
+    assert client.get(f"/indicators/employment_rate/people/?area={areas['city'].pk}").status_code == 403
+
+
+def test_a_finished_years_snapshots_are_kept_unless_replaced(client, officer, leader, areas, persons):
+    last_year = TODAY.year - 1
+    services.indicators_compute(year=last_year, by=officer)
+    kept = Snapshot.objects.get(area=areas["city"], year=last_year, indicator__code="registered")
+    client.force_login(leader)
+    response = client.post(f"/indicators/compute/?year={last_year}")
+    assert response.status_code == 302
+    assert Snapshot.objects.get(area=areas["city"], year=last_year, indicator__code="registered").pk == kept.pk
+    client.post(f"/indicators/compute/?year={last_year}", {"replace": "1"})
+    assert Snapshot.objects.get(area=areas["city"], year=last_year, indicator__code="registered").pk != kept.pk
+
+
+def test_the_indicator_page_compares_areas_and_shows_the_years(client, officer, areas, persons):
+    services.indicators_compute(year=TODAY.year, by=officer)
+    client.force_login(officer)
+    body = client.get(f"/indicators/employment_rate/?area={areas['city'].pk}").content.decode()
+    assert "北疆社区" in body and "东城社区" in body and str(TODAY.year) in body

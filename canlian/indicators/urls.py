@@ -1,0 +1,11 @@
+from django.urls import path
+
+from canlian.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("compute/", views.compute, name="compute"),
+    path("<slug:code>/", views.indicator_detail, name="indicator_detail"),
+    path("<slug:code>/people/", views.people, name="people"),
+]

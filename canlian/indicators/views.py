@@ -1,0 +1,96 @@
+"""Pages of plan indicators: the dashboard from snapshots, an indicator's trend and areas, the people behind it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
+from canlian.accounts.scope import scoped_areas
+from canlian.audit.models import AccessLog
+from canlian.audit.services import access_log_record
+from canlian.common.views import year_asked
+from canlian.common.worklists import WORKLIST_PER_PAGE
+from canlian.indicators import selectors, services
+from canlian.indicators.measures import MEASURES, as_of
+
+
+def _area(request):
+    area_id = request.GET.get("area")
+    return selectors.area_in_scope(user=request.user, pk=area_id) if area_id else selectors.home_area(request.user)
+
+
+def _year(request) -> int:
+    computed = selectors.years_computed()
+    asked = year_asked(request)
+    return asked if "year" in request.GET or not computed else computed[0]
+
+
+@aggregate_staff_required
+@require_GET
+def dashboard(request):
+    """规划指标: each indicator for an area and a year against its target, with its status in words and colour."""
+    area, year = _area(request), _year(request)
+    if area is None:
+        return render(request, "indicators/dashboard.html", {"area": None})
+    figures = selectors.figures(area=area, year=year)
+    return render(request, "indicators/dashboard.html", {
+        "area": area, "year": year, "figures": figures, "years": selectors.years_computed(),
+        "today_year": timezone.localdate().year,
+        "as_of": next((f.as_of for f in figures if f.as_of), None),
+        "children": area.children.filter(pk__in=scoped_areas(request.user)).order_by("code")})
+
+
+@aggregate_staff_required
+@require_GET
+def indicator_detail(request, code: str):
+    """One indicator: year by year for the area, and area by area for the year (each table is the chart's data)."""
+    indicator = selectors.indicator_get(code)
+    area, year = _area(request), _year(request)
+    if area is None:
+        return redirect("indicators:dashboard")
+    return render(request, "indicators/indicator_detail.html", {
+        "indicator": indicator, "area": area, "year": year, "measure": MEASURES.get(indicator.measure),
+        "trend": selectors.trend(indicator=indicator, area=area),
+        "comparison": selectors.comparison(user=request.user, indicator=indicator, area=area, year=year)})
+
+
+@person_staff_required
+@require_GET
+def people(request, code: str):
+    """The persons behind a figure (counted, or not yet covered), masked; every look is logged."""
+    indicator = selectors.indicator_get(code)
+    area, year = _area(request), year_asked(request)
+    if area is None:
+        raise Http404
+    covered = request.GET.get("covered", "1") != "0"
+    on = as_of(year, timezone.localdate())
+    persons = selectors.people(user=request.user, indicator=indicator, area=area, on=on, year=year, covered=covered)
+    access_log_record(request=request, action=AccessLog.Action.SEARCH, detail=_(
+        "指标名单：%(i)s，%(a)s，%(y)d 年，%(c)s") % {"i": indicator.name, "a": area.name, "y": year,
+                                                 "c": _("已计入") if covered else _("未覆盖")})
+    return render(request, "indicators/people.html", {
+        "indicator": indicator, "area": area, "year": year, "on": on, "covered": covered,
+        "is_rate": MEASURES[indicator.measure].is_rate,
+        "page": Paginator(persons, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))})
+
+
+@payroll_staff_required
+@require_POST
+def compute(request):
+    """Compute the year's snapshots from the records (重新计算): the year under way at any time, a past year only
+    when asked to replace it."""
+    year = year_asked(request)
+    try:
+        count = services.indicators_compute(year=year, by=request.user, replace=request.POST.get("replace") == "1")
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已按现有记录计算 %(y)d 年指标（%(n)d 条）。") % {"y": year, "n": count})
+    response = redirect("indicators:dashboard")
+    response["Location"] += f"?year={year}"
+    return response
