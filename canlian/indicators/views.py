@@ -53,10 +53,28 @@ def indicator_detail(request, code: str):
     area, year = _area(request), _year(request)
     if area is None:
         return redirect("indicators:dashboard")
+    trend = selectors.trend(indicator=indicator, area=area)
+    comparison = selectors.comparison(user=request.user, indicator=indicator, area=area, year=year)
+    unit = "%" if indicator.measure and MEASURES[indicator.measure].is_rate else ""
     return render(request, "indicators/indicator_detail.html", {
         "indicator": indicator, "area": area, "year": year, "measure": MEASURES.get(indicator.measure),
-        "trend": selectors.trend(indicator=indicator, area=area),
-        "comparison": selectors.comparison(user=request.user, indicator=indicator, area=area, year=year)})
+        "trend": trend, "comparison": comparison,
+        "trend_chart": _chart(indicator, unit, [(str(y), f) for y, f in trend], kind="line", description=_(
+            "%(name)s 历年情况，%(area)s，数据见下表。") % {"name": indicator.name, "area": area.name}),
+        "areas_chart": _chart(indicator, unit, [(child.name, f) for child, f in comparison], kind="bar",
+                              description=_("%(name)s %(year)d 年各区域，数据见下表。") % {
+                                  "name": indicator.name, "year": year})})
+
+
+def _chart(indicator, unit: str, points: list, *, kind: str, description: str) -> dict | None:
+    """The numbers of a chart (and of the table beside it); None when there is nothing to draw."""
+    points = [(label, figure) for label, figure in points if figure.value is not None]
+    if len(points) < 2:
+        return None
+    target = points[-1][1].target
+    return {"kind": kind, "name": indicator.name, "unit": unit, "description": description,
+            "labels": [label for label, _figure in points], "values": [float(f.value) for _label, f in points],
+            "target": float(target) if target is not None else None, "target_name": _("目标")}
 
 
 @person_staff_required

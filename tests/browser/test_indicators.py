@@ -27,6 +27,8 @@ def test_an_officer_reads_the_dashboard_drills_down_and_a_leader_sees_figures_on
     expect(page.get_by_role("heading", level=1)).to_have_text("持证残疾人数")
     expect(page.get_by_role("table", name="历年情况")).to_contain_text(str(year))
     expect(page.get_by_role("table", name=f"{year} 年各区域")).to_contain_text("北疆社区")
+    chart = page.get_by_role("img", name=f"持证残疾人数 {year} 年各区域，数据见下表。")
+    expect(chart.locator("svg")).to_have_count(1)  # drawn by the vendored ECharts, under the strict CSP
     assert_accessible(page, state="indicator with areas and years")
     page.get_by_role("link", name="查看计入的人员").click()
     expect(page.get_by_role("main")).to_contain_text("张三丰")
