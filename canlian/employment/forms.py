@@ -21,8 +21,9 @@ def _date(label, **kwargs) -> forms.DateField:
         "required": _("请填写%(label)s。") % {"label": label}, **_DATE}, **kwargs)
 
 
-def _money(label, **kwargs) -> forms.DecimalField:
-    return forms.DecimalField(label=label, max_digits=14, decimal_places=2, min_value=0, error_messages={
+def _money(label, digits: int = 14, **kwargs) -> forms.DecimalField:
+    """An amount in 元 that fits its column (`digits` as the model field's max_digits)."""
+    return forms.DecimalField(label=label, max_digits=digits, decimal_places=2, min_value=0, error_messages={
         "required": _("请填写%(label)s。") % {"label": label}, **_NUMBER}, **kwargs)
 
 
@@ -36,7 +37,7 @@ class EmploymentRecordForm(forms.Form):
     not_working_reason = forms.ChoiceField(label=_("未就业原因"), required=False,
                                            choices=[("", _("（未就业的请选择）")), *NotWorkingReason.choices])
     employer_name = forms.CharField(label=_("工作单位或经营项目"), required=False, max_length=100)
-    monthly_income = _money(_("月收入（元）"), required=False)
+    monthly_income = _money(_("月收入（元）"), digits=10, required=False)
     started_on = _date(_("起始日期"), help_text=_("此状态从哪一天开始。"))
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
@@ -74,7 +75,7 @@ class DeclarationForm(forms.Form):
     staff_count = forms.DecimalField(label=_("上年在职职工年平均人数"), max_digits=10, decimal_places=2, min_value=0,
                                      help_text=_("签订一年以上劳动合同的在职职工，按全年平均计算，可有小数。"),
                                      error_messages={"required": _("请填写在职职工年平均人数。"), **_NUMBER})
-    average_wage = _money(_("上年在职职工年平均工资（元）"), help_text=_("工资总额 ÷ 在职职工年平均人数。"))
+    average_wage = _money(_("上年在职职工年平均工资（元）"), digits=12, help_text=_("工资总额 ÷ 在职职工年平均人数。"))
     employees_file = forms.FileField(
         label=_("残疾职工名单"), required=False,
         help_text=_("XLSX 或 CSV，列为：残疾人证号、姓名、月工资、是否缴纳社会保险、劳动合同一年以上。也可以提交后逐人添加。"),
@@ -101,7 +102,7 @@ class EmployeeForm(forms.Form):
                                          help_text=_("20位（补发证另加 B1、B2…）；也可填18位身份证号。"),
                                          error_messages={"required": _("请输入残疾人证号。")})
     name = forms.CharField(label=_("姓名"), max_length=50, error_messages={"required": _("请输入姓名。")})
-    monthly_wage = _money(_("月工资（元）"))
+    monthly_wage = _money(_("月工资（元）"), digits=10)
     social_insurance = forms.ChoiceField(label=_("是否缴纳社会保险"), choices=_YES_NO, widget=forms.RadioSelect,
                                          error_messages={"required": _("请选择是否缴纳社会保险。")})
     contract_one_year = forms.ChoiceField(label=_("劳动合同一年以上"), choices=_YES_NO, widget=forms.RadioSelect,
@@ -121,7 +122,7 @@ class LevyCalculatorForm(forms.Form):
                                       error_messages={"required": _("请选择单位类型。")})
     staff_count = forms.DecimalField(label=_("上年在职职工年平均人数"), max_digits=10, decimal_places=2, min_value=0,
                                      error_messages={"required": _("请填写在职职工年平均人数。"), **_NUMBER})
-    average_wage = _money(_("上年在职职工年平均工资（元）"))
+    average_wage = _money(_("上年在职职工年平均工资（元）"), digits=12)
     severe_employees = forms.IntegerField(label=_("一、二级残疾职工人数"), min_value=0, max_value=100000, initial=0,
                                           help_text=_("每人按 2 人计算。"),
                                           error_messages={"required": _("请填写人数，没有填 0。"),

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from canlian.common.numbers import number
 from canlian.employment import services
 from canlian.employment.models import Declaration
+from canlian.parameters.selectors import parameter_value
 
 
 def decision_letter_pdf(declaration: Declaration) -> bytes:
@@ -16,5 +18,6 @@ def decision_letter_pdf(declaration: Declaration) -> bytes:
         "accepted": declaration.employees.filter(rejection="").order_by("pk"),
         "rejected": declaration.employees.exclude(rejection="").order_by("pk"),
         "declared": declaration.employees.count(),
-        "federation_name": settings.CANLIAN_FEDERATION_NAME})
+        "federation_name": settings.CANLIAN_FEDERATION_NAME,
+        "per_mille": number(parameter_value("levy.late_surcharge_per_mille", on=declaration.due_on or declaration.decided_on))})
     return HTML(string=html).write_pdf()

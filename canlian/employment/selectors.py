@@ -23,6 +23,9 @@ from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Household, HouseholdMember, Person, registered_on
 from canlian.registry.rules import add_years
 
+# The 14th five-year plan's period, which the "50 就业 + 50 创业" goal counts over.
+PLAN_START, PLAN_END = date(2021, 1, 1), date(2025, 12, 31)
+
 
 def working_age_persons(*, user, on: date, scoped: bool = True) -> QuerySet[Person]:
     """Persons on the register on a day and of working age then (16–59 by default), in the user's areas

@@ -31,18 +31,19 @@ from canlian.employment.forms import (
     LevyCalculatorForm,
     PaymentForm,
 )
+from canlian.employment.selectors import PLAN_END, PLAN_START
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.views import person_form_page, person_in_scope
-
-PLAN_START, PLAN_END = date(2021, 1, 1), date(2025, 12, 31)  # the 14th five-year plan's period
 
 
 def _day(request) -> date:
     """The "as of" day from ?on=YYYY-MM-DD, today when absent or unreadable."""
+    today = timezone.localdate()
     try:
-        return date.fromisoformat(request.GET.get("on", ""))
+        day = date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
-        return timezone.localdate()
+        return today
+    return day if date(2000, 1, 1) <= day <= today else today
 
 
 @aggregate_staff_required
@@ -103,11 +104,13 @@ def employers(request):
         rows = selectors.employers_not_declared(user=request.user, year=year)
     else:
         rows = selectors.employers(user=request.user).order_by("area__code", "name")
-    declared = {d.employer_id: d for d in selectors.declarations(user=request.user).filter(year=year)}
     unpaid = selectors.declarations_unpaid(user=request.user, year=year) if show == "unpaid" else None
-    page = Paginator(rows, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
-    for employer in page:
-        employer.declaration = declared.get(employer.pk)
+    page = Paginator(unpaid if unpaid is not None else rows, WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
+    if unpaid is None:
+        declared = {d.employer_id: d for d in selectors.declarations(user=request.user).filter(
+            year=year, employer__in=list(page.object_list))}
+        for employer in page:
+            employer.declaration = declared.get(employer.pk)
     return render(request, "employment/employers.html", {
         "year": year, "show": show, "page": page, "unpaid": unpaid, "today": timezone.localdate(),
         "summary": selectors.review_year_summary(user=request.user, year=year),
@@ -250,7 +253,9 @@ def _declaration_act(request, declaration, action: str) -> str:
             raise _FormRefused(upload=form) from None
         return _("已从名单添加 %(n)d 名残疾职工，请重新审核。") % {"n": added}
     if action == "remove_employee":
-        employee = selectors.declaration_employees(declaration).filter(pk=request.POST.get("employee")).first()
+        chosen = request.POST.get("employee", "")
+        employee = selectors.declaration_employees(declaration).filter(pk=chosen).first() \
+            if chosen.isascii() and chosen.isdecimal() else None
         if employee is None:
             raise ValidationError(_("名单中没有这名职工（可能已被删除）。"))
         services.declaration_employee_remove(employee=employee, by=by)

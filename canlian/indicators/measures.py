@@ -13,8 +13,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-PLAN_START = date(2021, 1, 1)
-PLAN_END = date(2025, 12, 31)
+from canlian.employment.selectors import PLAN_END, PLAN_START
 
 
 @dataclass(frozen=True)

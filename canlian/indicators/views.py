@@ -1,7 +1,7 @@
 """Pages of plan indicators: the dashboard from snapshots, an indicator's trend and areas, the people behind it."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
 from canlian.accounts.scope import scoped_areas
+from canlian.areas.models import Area
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.views import year_asked
@@ -41,6 +42,7 @@ def dashboard(request):
     return render(request, "indicators/dashboard.html", {
         "area": area, "year": year, "figures": figures, "years": selectors.years_computed(),
         "today_year": timezone.localdate().year,
+        "can_compute": request.user.handles_payroll and scoped_areas(request.user).count() == Area.objects.count(),
         "as_of": next((f.as_of for f in figures if f.as_of), None),
         "children": area.children.filter(pk__in=scoped_areas(request.user)).order_by("code")})
 
@@ -103,12 +105,16 @@ def compute(request):
     """Compute the year's snapshots from the records (重新计算): the year under way at any time, a past year only
     when asked to replace it."""
     year = year_asked(request)
+    if scoped_areas(request.user).count() != Area.objects.count():
+        raise PermissionDenied  # the snapshots are every area's: only those who cover the whole tree recompute them
     try:
         count = services.indicators_compute(year=year, by=request.user, replace=request.POST.get("replace") == "1")
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
-        messages.success(request, _("已按现有记录计算 %(y)d 年指标（%(n)d 条）。") % {"y": year, "n": count})
+        message = _("已按现有记录计算 %(y)d 年指标（%(n)d 条）。") % {"y": year, "n": count}
+        access_log_record(request=request, action=AccessLog.Action.EDIT, detail=message)
+        messages.success(request, message)
     response = redirect("indicators:dashboard")
     response["Location"] += f"?year={year}"
     return response

@@ -80,8 +80,8 @@ def person_in_scope(request, pk: int) -> Person:
     try:
         return selectors.person_get(user=request.user, pk=pk)
     except Http404:
-        if Person.objects.filter(pk=pk).exists():
-            access_log_record(request=request, action=AccessLog.Action.DENIED, person_id=pk,
+        if str(pk).isdecimal() and str(pk).isascii() and Person.objects.filter(pk=int(pk)).exists():
+            access_log_record(request=request, action=AccessLog.Action.DENIED, person_id=int(pk),
                               detail=request.path[:300])
         raise
 

@@ -45,8 +45,11 @@ def _require_in_scope(person: Person, by) -> None:
 def survey_visit_start(*, person: Person, by, visited_on: date) -> SurveyVisit:
     """Open (or resume) this year's visit of a person."""
     _require_in_scope(person, by)
-    if visited_on > timezone.localdate():
+    today = timezone.localdate()
+    if visited_on > today:
         raise ValidationError({"visited_on": _("入户日期不能晚于今天。")})
+    if visited_on.year < 2015:  # the pages reach a year's visit from 2015 on (?year=)
+        raise ValidationError({"visited_on": _("入户日期应在 2015 年或以后。")})
     if person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(_("人员状态为“%(s)s”，不需要入户调查。") % {"s": person.get_life_status_display()})
     visit = SurveyVisit.objects.filter(person=person, year=visited_on.year).first()
@@ -243,6 +246,7 @@ def service_record_add(*, person: Person, by, kind: str, subtype: str, need: Nee
     """Record a service (or a referral to one): checked against its type's rules; a need it answers is referred,
     and met when the service ends completed."""
     _require_in_scope(person, by)
+    Person.objects.select_for_update().get(pk=person.pk)  # one at a time: yearly caps add up the person's records
     today = timezone.localdate()
     day = started_on or referred_on
     if day is None:
@@ -407,15 +411,16 @@ def _accept(project: ModificationProject, *, by, on: date, cost, subsidy, photos
         checked.append((upload, facts))
     if errors:
         raise ValidationError(errors)
+    # The service first: a refusal (subsidy above the cost …) must leave no photo of the home behind on disk.
+    project.service = service_record_add(
+        person=project.person, by=by, kind=ServiceKind.HOME_MODIFICATION, subtype="modification",
+        need=project.need if project.need and project.need.is_live else None, started_on=project.works_started_on,
+        ended_on=on, outcome=ServiceOutcome.COMPLETED, cost=cost, subsidy=subsidy, note=project.plan[:200])
     for upload, facts in checked:
         photo = ModificationPhoto(project=project, name=facts["name"], content_type=facts["content_type"],
                                   uploaded_by=by)
         photo.file.save(facts["stored_name"], upload, save=False)
         photo.save()
-    project.service = service_record_add(
-        person=project.person, by=by, kind=ServiceKind.HOME_MODIFICATION, subtype="modification",
-        need=project.need if project.need and project.need.is_live else None, started_on=project.works_started_on,
-        ended_on=on, outcome=ServiceOutcome.COMPLETED, cost=cost, subsidy=subsidy, note=project.plan[:200])
     project.accepted_on, project.cost, project.subsidy = on, cost, subsidy
 
 
@@ -427,8 +432,27 @@ def modification_cancel(*, project: ModificationProject, by, note: str) -> Modif
         raise ValidationError(_("这个项目已%(s)s，不能取消。") % {"s": project.get_step_display()})
     project.step = Step.CANCELLED
     project.note = reason_required(note, field="note", message=_("请填写取消原因。"))[:200]
-    if project.need_id:  # the need is still there: reopen it for another way, or close it with the reason
-        Need.objects.filter(pk=project.need_id, state=NeedState.REFERRED).update(state=NeedState.OPEN)
+    need = Need.objects.select_for_update().filter(pk=project.need_id, state=NeedState.REFERRED).first()
+    if need is not None:  # the need is still there: reopen it for another way, or close it with the reason
+        need.state = NeedState.OPEN
+        history_stamp(need, by=by, reason=_("无障碍改造项目取消"))
+        need.save()
     history_stamp(project, by=by, reason=_("取消无障碍改造"))
     project.save()
     return project
+
+
+@transaction.atomic
+def child_case_open(*, person: Person, by, on: date | None = None) -> Need:
+    """Open a children's rehabilitation case (立案) for a child the rule accepts; screened children's cases say so."""
+    on = on or timezone.localdate()
+    _require_in_scope(person, by)
+    facts = person_facts(person, on=on)
+    decision = rules.child_rehabilitation_decision(facts, rules.ChildRehabilitationOptions(
+        max_age=parameter_int("children.screening_max_age", on=on)))
+    if not decision.allowed:
+        raise ValidationError(_("%(name)s 不符合残疾儿童康复救助条件：%(why)s") % {
+            "name": person.name, "why": "；".join(decision.failures)})
+    return need_open(person=person, by=by, kind=NeedKind.CHILD_REHABILITATION,
+                     source=Need.Source.SCREENING if facts.screened else Need.Source.OFFICER,
+                     detail=_("儿童康复救助立案"), on=on)

@@ -29,7 +29,7 @@ from canlian.services.forms import (
     ServiceForm,
     VisitStartForm,
 )
-from canlian.services.models import Need, SurveyVisit
+from canlian.services.models import SurveyVisit
 from canlian.services.survey import SECTION_BY_KEY, section_form
 
 
@@ -87,9 +87,15 @@ def need_detail(request, pk: int):
                     _logged(request, need.person, _("关闭需求：%(n)s") % {"n": need.get_kind_display()})
                     return redirect("services:need_detail", pk=need.pk)
     has_errors = bool((refer_form and refer_form.errors) or close_form.errors)
+    _viewed(request, need.person, _("查看需求：%(k)s") % {"k": need.get_kind_display()})
     return render(request, "services/need_detail.html", {
         "need": need, "services": need.services.select_related("provider", "product"), "refer_form": refer_form,
         "close_form": close_form, "has_errors": has_errors}, status=400 if has_errors else 200)
+
+
+def _viewed(request, person, detail: str) -> None:
+    if request.method == "GET":  # a post is logged by what it did
+        access_log_record(request=request, action=AccessLog.Action.VIEW, person=person, detail=detail)
 
 
 def _logged(request, person, message: str) -> None:
@@ -114,6 +120,7 @@ def service_detail(request, pk: int):
             _logged(request, service.person, _("更新服务：%(s)s（%(o)s）") % {
                 "s": service.subtype_label, "o": service.get_outcome_display()})
             return redirect("services:service_detail", pk=service.pk)
+    _viewed(request, service.person, _("查看服务记录：%(s)s") % {"s": service.subtype_label})
     return render(request, "services/service_detail.html", {"service": service, "form": form},
                   status=400 if form.errors else 200)
 
@@ -173,6 +180,7 @@ def survey_visit(request, pk: int):
                 attach_errors(start_form, error)
             else:
                 errors = error.messages
+    _viewed(request, person, _("查看入户调查"))
     sections = selectors.sections_for(person, on=visit.visited_on if visit else timezone.localdate())
     return render(request, "services/survey_visit.html", {
         "person": person, "visit": visit, "start_form": start_form, "errors": errors,
@@ -203,6 +211,7 @@ def survey_section(request, pk: int, section: str):
             response = redirect("services:survey_section", pk=person.pk, section=following)
             response["Location"] += f"?year={visit.year}"
             return response
+    _viewed(request, person, _("查看入户调查：%(s)s") % {"s": spec.title})
     return render(request, "services/survey_section.html", {
         "person": person, "visit": visit, "section": spec, "form": form}, status=400 if form.errors else 200)
 
@@ -254,10 +263,11 @@ def children(request):
     today = timezone.localdate()
     if request.method == "POST":
         person = person_in_scope(request, request.POST.get("person"))
-        screened = selectors.person_facts(person, on=today).screened
-        need = services.need_open(person=person, by=request.user, kind=NeedKind.CHILD_REHABILITATION,
-                                  source=Need.Source.SCREENING if screened else Need.Source.OFFICER,
-                                  detail=_("儿童康复救助立案"), on=today)
+        try:
+            need = services.child_case_open(person=person, by=request.user, on=today)
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+            return redirect("services:children")
         _logged(request, person, _("%(name)s：已立案，请在 %(due)s 前转介定点机构。") % {
             "name": person.name, "due": need.due_on})
         return redirect("services:need_detail", pk=need.pk)
@@ -347,6 +357,7 @@ def modification_detail(request, pk: int):
                 _logged(request, project.person, _("无障碍改造：%(s)s") % {"s": project.get_step_display()})
                 return redirect("services:modification_detail", pk=project.pk)
     has_errors = bool((form and form.errors) or cancel_form.errors)
+    _viewed(request, project.person, _("查看无障碍改造项目"))
     return render(request, "services/modification_detail.html", {
         "project": project, "form": form, "cancel_form": cancel_form, "following": following,
         "photos": project.photos.all(), "has_errors": has_errors}, status=400 if has_errors else 200)

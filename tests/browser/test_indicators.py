@@ -5,11 +5,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from canlian.indicators import services
+from canlian.indicators.catalogue import catalogue_load
+from canlian.indicators.models import Indicator, Target
 from tests.browser.conftest import assert_accessible, elder_toggle, login, switch_user
 from tests.browser.test_elder_mode import too_small
 
 
 def test_an_officer_reads_the_dashboard_drills_down_and_a_leader_sees_figures_only(page, officer, leader, persons):
+    catalogue_load(Indicator, Target)  # the live server's database is emptied between tests, migrations' data too
     year = timezone.localdate().year
     services.indicators_compute(year=year, by=officer)
     login(page, officer)

@@ -110,7 +110,7 @@ def test_the_reviewer_cannot_decide_and_another_officer_issues_the_letter(client
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.DECIDED and declaration.decided_by == finance
     # 200 × 1.5% = 3 persons short; 3 × 80,000 = 240,000; under 1% pays 90% while the tiers last (to 2027).
-    assert declaration.levy == Decimal("216000.00") if YEAR <= 2027 else Decimal("240000.00")
+    assert declaration.levy == (Decimal("216000.00") if YEAR <= 2027 else Decimal("240000.00"))
 
     response = client.get(f"/employment/declarations/{declaration.pk}/letter.pdf")
     assert response["Content-Type"] == "application/pdf"
@@ -325,3 +325,21 @@ def test_one_declaration_filed_twice_at_once_is_kept_once(officer, employer):
         average_wage=Decimal(60000)))
     assert sorted(type(o).__name__ for o in outcomes) == ["Declaration", "ValidationError"]
     assert Declaration.objects.count() == 1
+
+
+def test_removing_an_employee_named_by_a_hostile_id_changes_nothing(client, officer, employer):
+    declaration = services.declaration_submit(employer=employer, by=officer, year=YEAR, declared_on=TODAY,
+                                              staff_count=Decimal(10), average_wage=Decimal(60000))
+    client.force_login(officer)
+    response = client.post(f"/employment/declarations/{declaration.pk}/", {"action": "remove_employee",
+                                                                           "employee": "1; DROP TABLE x"})
+    assert response.status_code == 302 and Declaration.objects.filter(pk=declaration.pk).exists()
+
+
+def test_an_income_too_large_for_the_record_is_refused_at_the_field(client, officer, areas):
+    person = make_person(by=officer, area=areas["beijiang"], birth=date(1990, 1, 1))
+    client.force_login(officer)
+    response = client.post(f"/employment/persons/{person.pk}/record/", {
+        "employed": "yes", "form": "flexible", "monthly_income": "999999999999.99", "started_on": "2024-01-01"})
+    assert response.status_code == 200 and "数字太大" in response.content.decode()
+    assert not EmploymentRecord.objects.exists()

@@ -85,3 +85,11 @@ def test_the_indicator_page_compares_areas_and_shows_the_years(client, officer, 
     client.force_login(officer)
     body = client.get(f"/indicators/employment_rate/?area={areas['city'].pk}").content.decode()
     assert "北疆社区" in body and "东城社区" in body and str(TODAY.year) in body
+
+
+def test_only_someone_covering_every_area_recomputes_the_snapshots(client, beijiang_officer, officer, persons):
+    client.force_login(beijiang_officer)
+    assert client.post(f"/indicators/compute/?year={TODAY.year}").status_code == 403
+    client.force_login(officer)
+    client.post(f"/indicators/compute/?year={TODAY.year}")
+    assert AccessLog.objects.filter(user=officer, action=AccessLog.Action.EDIT).exists()

@@ -240,3 +240,19 @@ def test_a_child_screened_by_health_without_a_card_becomes_a_rehabilitation_case
         "refer-referred_on": TODAY.isoformat()})
     need.refresh_from_db()
     assert need.state == NeedState.REFERRED and ServiceRecord.objects.get(need=need).provider == centre
+
+
+def test_hostile_ids_in_posts_answer_404_not_an_error(client, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    assert client.post("/services/children/", {"person": "1 OR 1=1"}).status_code == 404
+    assert client.post("/services/children/", {}).status_code == 404
+
+
+def test_a_case_is_not_opened_for_an_adult_and_looking_at_a_need_is_logged(client, beijiang_officer, zhang):
+    client.force_login(beijiang_officer)
+    response = client.post("/services/children/", {"person": zhang.pk}, follow=True)
+    assert "不符合残疾儿童康复救助条件" in response.content.decode() and not Need.objects.exists()
+    _survey(client, zhang)
+    need = Need.objects.filter(person=zhang).first()
+    client.get(f"/services/needs/{need.pk}/")
+    assert AccessLog.objects.filter(person=zhang, action=AccessLog.Action.VIEW).exists()
