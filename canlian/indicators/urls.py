@@ -6,6 +6,8 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("compute/", views.compute, name="compute"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("report.<slug:kind>", views.annual_report, name="annual_report"),
     path("<slug:code>/", views.indicator_detail, name="indicator_detail"),
     path("<slug:code>/people/", views.people, name="people"),
 ]

@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -16,7 +17,7 @@ from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.views import year_asked
 from canlian.common.worklists import WORKLIST_PER_PAGE
-from canlian.indicators import selectors, services
+from canlian.indicators import reports, selectors, services
 from canlian.indicators.measures import MEASURES, as_of
 
 
@@ -118,3 +119,42 @@ def compute(request):
     response = redirect("indicators:dashboard")
     response["Location"] += f"?year={year}"
     return response
+
+
+@aggregate_staff_required
+@require_GET
+def annual_report(request, kind: str):
+    """The year's monitoring report for an area, as PDF or XLSX (aggregates only: leaders may download it)."""
+    area, year = _area(request), _year(request)
+    if area is None or kind not in ("pdf", "xlsx"):
+        raise Http404
+    content = reports.annual_pdf(area=area, year=year) if kind == "pdf" else reports.annual_xlsx(area=area, year=year)
+    types = {"pdf": "application/pdf", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    return HttpResponse(content, content_type=types[kind], headers={
+        "Content-Disposition": content_disposition_header(kind == "xlsx", _("年度监测报告_%(a)s_%(y)d.%(k)s") % {
+            "a": area.name, "y": year, "k": kind})})
+
+
+BASELINE_YEAR, PLAN_YEAR = 2020, 2025  # the plan's baseline (domain.md §6) and the year its targets are for
+
+
+@aggregate_staff_required
+@require_GET
+def evaluation(request):
+    """Mid-term and final evaluation (中期、终期评估): each indicator in 2020, in the year chosen, the change, and
+    the 2025 target."""
+    area, year = _area(request), _year(request)
+    if area is None:
+        return redirect("indicators:dashboard")
+    baseline = {f.indicator.pk: f for f in selectors.figures(area=area, year=BASELINE_YEAR)}
+    final = {f.indicator.pk: f for f in selectors.figures(area=area, year=PLAN_YEAR)}
+    rows = []
+    for figure in selectors.figures(area=area, year=year):
+        before = baseline[figure.indicator.pk].value
+        change = figure.value - before if figure.value is not None and before is not None else None
+        rows.append({"figure": figure, "baseline": before, "change": change,
+                     "target": final[figure.indicator.pk].target})
+    return render(request, "indicators/evaluation.html", {
+        "area": area, "year": year, "rows": rows, "baseline_year": BASELINE_YEAR, "plan_year": PLAN_YEAR,
+        "years": selectors.years_computed(),
+        "stage": _("终期评估") if year >= PLAN_YEAR else _("中期评估") if year >= 2023 else _("年度评估")})

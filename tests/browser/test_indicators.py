@@ -25,6 +25,10 @@ def test_an_officer_reads_the_dashboard_drills_down_and_a_leader_sees_figures_on
     assert_accessible(page, state="dashboard, elder mode")
     assert too_small(page, 60) == []
     elder_toggle(page, on=False)
+    page.get_by_role("link", name="与 2020 年基期对比（中期、终期评估）").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("终期评估" if year >= 2025 else "中期评估")
+    assert_accessible(page, state="evaluation against 2020")
+    page.go_back()
 
     table.get_by_role("link", name="持证残疾人数").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("持证残疾人数")

@@ -93,3 +93,41 @@ def test_only_someone_covering_every_area_recomputes_the_snapshots(client, beiji
     client.force_login(officer)
     client.post(f"/indicators/compute/?year={TODAY.year}")
     assert AccessLog.objects.filter(user=officer, action=AccessLog.Action.EDIT).exists()
+
+
+def test_the_annual_report_downloads_as_pdf_and_xlsx_with_the_years_figures(client, leader, officer, areas, persons):
+    import io
+
+    import pypdf
+    from python_calamine import CalamineWorkbook
+
+    services.indicators_compute(year=TODAY.year, by=officer)
+    client.force_login(leader)  # aggregates only: a leader may take the report
+    pdf = client.get(f"/indicators/report.pdf?area={areas['city'].pk}&year={TODAY.year}")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "年度监测报告" in text and "33.33%" in text and "北疆社区" in text
+    xlsx = client.get(f"/indicators/report.xlsx?area={areas['city'].pk}&year={TODAY.year}")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0).to_python()
+    employment = next(row for row in rows if row[0] == "就业年龄段残疾人就业率")
+    assert employment[2] == "33.33%" and int(employment[3]) == 1 and int(employment[4]) == 3
+
+
+def test_the_report_command_writes_the_file(officer, persons, tmp_path):
+    from django.core.management import call_command
+
+    services.indicators_compute(year=TODAY.year, by=officer)
+    target = tmp_path / "report.xlsx"
+    call_command("report", "annual", str(TODAY.year), "--format", "xlsx", "--output", str(target))
+    assert target.read_bytes().startswith(b"PK")
+
+
+def test_the_evaluation_compares_the_year_with_the_2020_baseline(client, officer, areas, persons):
+    services.indicators_compute(year=2020, by=officer)
+    services.indicators_compute(year=TODAY.year, by=officer)
+    client.force_login(officer)
+    body = client.get(f"/indicators/evaluation/?area={areas['city'].pk}&year={TODAY.year}").content.decode()
+    row = re.search(r"在册残疾人数</th>(.*?)</tr>", body, re.S).group(1)
+    cells = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert cells[:3] == ["3", "3", "0"]  # registered in 2020 already (born 1980–1990) and still
+    assert "终期评估" in body if TODAY.year >= 2025 else "中期评估" in body
