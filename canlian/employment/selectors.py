@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from canlian.accounts.scope import residence_in_scope, scope_paths, scoped_areas
 from canlian.areas.selectors import under_paths
+from canlian.common.numbers import percent
 from canlian.employment.choices import WANTS_WORK, DeclarationStatus, EmploymentForm, NotWorkingReason
 from canlian.employment.models import (
     Declaration,
@@ -36,7 +37,8 @@ def working_age_persons(*, user, on: date, scoped: bool = True) -> QuerySet[Pers
     return persons.filter(residence_in_scope(user)) if scoped else persons
 
 
-def _spell(on: date, **condition) -> Exists:
+def spell_on(on: date, **condition) -> Exists:
+    """A person's employment spell covering a day, with the condition given (employed=True …)."""
     return Exists(EmploymentRecord.objects.filter(employment_spell_on(on), person=OuterRef("pk"), **condition))
 
 
@@ -52,15 +54,13 @@ class EmploymentRate:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.working_age:
-            return None
-        return (Decimal(self.employed) * 100 / self.working_age).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return percent(self.employed, self.working_age)
 
 
 def employment_rate(*, user, on: date) -> EmploymentRate:
     """就业率: working-age persons on the register whose record on the day says employed."""
     counts = working_age_persons(user=user, on=on).aggregate(
-        working_age=Count("pk"), employed=Count("pk", filter=Q(_spell(on, employed=True))))
+        working_age=Count("pk"), employed=Count("pk", filter=Q(spell_on(on, employed=True))))
     return EmploymentRate(on, counts["working_age"], counts["employed"])
 
 
@@ -75,7 +75,7 @@ def employment_by_form(*, user, on: date) -> list[tuple[str, int]]:
 def employment_by_area(*, user, on: date) -> list[tuple[str, EmploymentRate]]:
     """The employment rate per area where the persons live (the user's areas and below)."""
     rows = (working_age_persons(user=user, on=on).values("residence_area__name", "residence_area__code")
-            .annotate(working_age=Count("pk"), employed=Count("pk", filter=Q(_spell(on, employed=True))))
+            .annotate(working_age=Count("pk"), employed=Count("pk", filter=Q(spell_on(on, employed=True))))
             .order_by("residence_area__code"))
     return [(row["residence_area__name"], EmploymentRate(on, row["working_age"], row["employed"])) for row in rows]
 
@@ -83,8 +83,8 @@ def employment_by_area(*, user, on: date) -> list[tuple[str, EmploymentRate]]:
 def job_seekers(*, user, on: date) -> QuerySet[Person]:
     """Working-age persons not in work who want work (有就业意愿), and graduates awaiting a plan (一人一策)."""
     return (working_age_persons(user=user, on=on)
-            .filter(_spell(on, employed=False, not_working_reason__in=WANTS_WORK))
-            .annotate(graduate=_spell(on, employed=False, not_working_reason=NotWorkingReason.GRADUATE))
+            .filter(spell_on(on, employed=False, not_working_reason__in=WANTS_WORK))
+            .annotate(graduate=spell_on(on, employed=False, not_working_reason=NotWorkingReason.GRADUATE))
             .select_related("residence_area").order_by("-graduate", "residence_area__code", "name"))
 
 
@@ -96,8 +96,8 @@ def zero_employment_households(*, user, on: date) -> QuerySet:
     """
     members = HouseholdMember.objects.filter(household=OuterRef("pk"), person__isnull=False)
     wanting = working_age_persons(user=user, on=on).filter(
-        _spell(on, employed=False, not_working_reason__in=WANTS_WORK), membership__household=OuterRef("pk"))
-    working = Person.objects.filter(_spell(on, employed=True), membership__household=OuterRef("pk"))
+        spell_on(on, employed=False, not_working_reason__in=WANTS_WORK), membership__household=OuterRef("pk"))
+    working = Person.objects.filter(spell_on(on, employed=True), membership__household=OuterRef("pk"))
     return (Household.objects.filter(under_paths(scope_paths(user), path_field="area__path"))
             .filter(Exists(wanting), ~Exists(working), Exists(members))
             .select_related("area").order_by("area__code", "pk")

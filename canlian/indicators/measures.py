@@ -43,17 +43,15 @@ def _carded(on: date, **card) -> Exists:
 
 
 def _working_age(on: date) -> QuerySet:
-    from canlian.parameters.selectors import parameter_int
-    from canlian.registry.rules import add_years
+    from canlian.employment.selectors import working_age_persons
 
-    low, high = parameter_int("person.working_age_min", on=on), parameter_int("person.working_age_max", on=on)
-    return _persons(on).filter(birth_date__lte=add_years(on, -low), birth_date__gt=add_years(on, -(high + 1)))
+    return working_age_persons(user=None, on=on, scoped=False)
 
 
 def _employed(on: date, year: int) -> Q:
-    from canlian.employment.models import EmploymentRecord, employment_spell_on
+    from canlian.employment.selectors import spell_on
 
-    return Q(Exists(EmploymentRecord.objects.filter(employment_spell_on(on), person=OuterRef("pk"), employed=True)))
+    return Q(spell_on(on, employed=True))
 
 
 def _eligible(scheme: str):
@@ -83,24 +81,24 @@ def _department_record(kind: str):
     return counted
 
 
+def _period(on: date, year: int) -> tuple[date, date]:
+    return date(year, 1, 1), min(date(year, 12, 31), on)
+
+
 def _needing(*kinds: str):
     def rows(on: date, year: int) -> QuerySet:
-        from canlian.services.models import Need
+        from canlian.services.selectors import needing_during
 
-        start, end = date(year, 1, 1), min(date(year, 12, 31), on)
-        return _persons(end).filter(Exists(Need.objects.filter(person=OuterRef("pk"), kind__in=kinds,
-                                                               opened_on__lte=end).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gte=start))))
+        start, end = _period(on, year)
+        return _persons(end).filter(needing_during(kinds, start, end))
     return rows
 
 
 def _served(*kinds: str):
     def counted(on: date, year: int) -> Q:
-        from canlian.services.models import ServiceRecord
+        from canlian.services.selectors import served_during
 
-        start, end = date(year, 1, 1), min(date(year, 12, 31), on)
-        return Q(Exists(ServiceRecord.objects.filter(person=OuterRef("pk"), kind__in=kinds, started_on__lte=end).filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gte=start))))
+        return Q(served_during(kinds, *_period(on, year)))
     return counted
 
 

@@ -3,7 +3,7 @@ behind a figure from the records (area-scoped; the drill-down is logged by the v
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,6 +11,7 @@ from django.http import Http404
 from canlian.accounts.scope import scoped_areas
 from canlian.areas.models import Area
 from canlian.areas.selectors import under_paths
+from canlian.common.numbers import percent
 from canlian.indicators.measures import MEASURES
 from canlian.indicators.models import Indicator, Snapshot, Target
 
@@ -38,9 +39,7 @@ class Figure:
             return None
         if not self.is_rate:
             return Decimal(self.numerator)
-        if not self.denominator:
-            return None
-        return (Decimal(self.numerator) * 100 / self.denominator).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return percent(self.numerator, self.denominator)
 
     @property
     def status(self) -> str:

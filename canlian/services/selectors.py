@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from canlian.accounts.scope import residence_in_scope, scoped_areas
+from canlian.common.numbers import percent
 from canlian.exchange.models import ChildScreening
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Certificate, Person, registered_on, valid_certificate_on
@@ -109,9 +110,7 @@ def survey_not_visited(*, user, on: date) -> QuerySet[Person]:
 
 
 def _percent(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return percent(part, whole, places=Decimal("0.1"))
 
 
 # ---- Coverage (康复服务率、辅助器具适配率) ------------------------------------------------------------------------
@@ -134,17 +133,25 @@ class Coverage:
         return _percent(self.served, self.needing)
 
 
+def needing_during(kinds, start: date, end: date) -> Exists:
+    """A person with a need of these kinds open at some time between two days."""
+    return Exists(Need.objects.filter(person=OuterRef("pk"), kind__in=kinds, opened_on__lte=end).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
+
+
+def served_during(kinds, start: date, end: date) -> Exists:
+    """A person with a service of these kinds running at some time between two days."""
+    return Exists(ServiceRecord.objects.filter(person=OuterRef("pk"), kind__in=kinds, started_on__lte=end).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=start)))
+
+
 def coverage_by_area(*, user, what: str, year: int) -> list[Coverage]:
     """Of the persons with a need of the kind during the year, how many received such a service that year
     (基本康复服务率 / 辅助器具适配率), per area where they live."""
     need_kinds, service_kinds = COVERAGE[what]
     start, end = date(year, 1, 1), date(year, 12, 31)
-    needing = Exists(Need.objects.filter(person=OuterRef("pk"), kind__in=need_kinds, opened_on__lte=end).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=start)))
-    served = Exists(ServiceRecord.objects.filter(person=OuterRef("pk"), kind__in=service_kinds,
-                                                 started_on__lte=end).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=start)))
-    rows = (Person.objects.filter(residence_in_scope(user), needing)
+    served = served_during(service_kinds, start, end)
+    rows = (Person.objects.filter(residence_in_scope(user), needing_during(need_kinds, start, end))
             .values("residence_area__code", "residence_area__name")
             .annotate(needing=Count("pk"), served=Count("pk", filter=Q(served)))
             .order_by("residence_area__code"))
