@@ -17,6 +17,14 @@ def pytest_configure(config):
 # Imports inside the fixtures: this file loads before Django is set up.
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The rate limits count in the cache: each test starts with none spent."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def areas(db):
     from canlian.registry.tests.factories import make_areas

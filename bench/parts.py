@@ -9,11 +9,16 @@
     python bench/parts.py payroll --scheme nursing_allowance [--area-code CODE] [--repeat 3] [--explain] --workdir DIR
     python bench/parts.py levy [--employers 50000] [--employees 200000] [--repeat 3] [--singles 200]
     python bench/parts.py services [--per-person 2] [--queries 50]
+    python bench/parts.py indicators [--repeat 3]
+    python bench/parts.py dashboard --base http://127.0.0.1:PORT [--code certified] --clients 20 --seconds 30
+    python bench/parts.py portal-setup [--residents 50]
+    python bench/parts.py portal --base http://127.0.0.1:PORT --clients 50 --seconds 30
 
 bench/run.py runs them in order and writes BENCHMARKS.md.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -21,6 +26,7 @@ import statistics
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
@@ -305,8 +311,10 @@ def _login(base: str):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(f"{base}/accounts/login/", timeout=30).read()
     token = next(c.value for c in jar if c.name == "csrftoken")
+    # Landing on /healthz, not on the workbench: the landing page is not measured, and the workbench's counts take
+    # seconds at 1,000,000 persons.
     body = urllib.parse.urlencode({"username": "synth_officer", "password": STAFF_PASSWORD,
-                                   "csrfmiddlewaretoken": token, "next": "/"}).encode()
+                                   "csrfmiddlewaretoken": token, "next": "/healthz"}).encode()
     request = urllib.request.Request(  # noqa: S310 — loopback http only (checked in main)
         f"{base}/accounts/login/", data=body, headers={"Referer": f"{base}/accounts/login/"})
     opener.open(request, timeout=30).read()
@@ -315,8 +323,24 @@ def _login(base: str):
     return opener
 
 
-def _hammer(base: str, path_for, clients: int, seconds: float, warmup: float) -> dict:
-    openers = [_login(base) for _ in range(clients)]
+def _hammer(base: str, path_for, clients: int, seconds: float, warmup: float, *, openers=None,
+            paths: list[str] | None = None) -> dict:
+    """`clients` threads, each with its own session (logged in through the staff login form unless `openers` are
+    given), requesting `path_for(rng)` — or its own `paths[index]` — as fast as the server answers."""
+    openers = openers or [_login(base) for _ in range(clients)]
+
+    def one(index: int, rng) -> bool:
+        path = paths[index] if paths else path_for(rng)
+        with openers[index].open(base + path, timeout=60) as response:
+            response.read()
+            return response.status == 200
+
+    return _timed_clients(one, clients, seconds, warmup)
+
+
+def _timed_clients(one, clients: int, seconds: float, warmup: float) -> dict:
+    """Run `one(index, rng)` (one request, True when it answered as it should) in a loop in `clients` threads;
+    requests started after the warm-up and within `seconds` are timed."""
     samples: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -331,9 +355,7 @@ def _hammer(base: str, path_for, clients: int, seconds: float, warmup: float) ->
         while time.perf_counter() < stop_at:
             began = time.perf_counter()
             try:
-                with openers[index].open(base + path_for(rng), timeout=60) as response:
-                    response.read()
-                    ok = response.status == 200
+                ok = one(index, rng)
             except Exception:
                 ok = False
             ended = time.perf_counter()
@@ -351,6 +373,8 @@ def _hammer(base: str, path_for, clients: int, seconds: float, warmup: float) ->
         thread.start()
     for thread in threads:
         thread.join()
+    if not samples:
+        raise SystemExit(f"no request answered as expected ({errors[0]} errors)")
     return {**_percentiles(samples), "errors": errors[0], "requests_per_s": round(len(samples) / seconds, 1)}
 
 
@@ -366,6 +390,147 @@ def part_page(args) -> dict:
     return {"clients": args.clients, "seconds": args.seconds, "person_file": page, "floor_healthz": floor,
             "ratio_p50": round(page["p50_ms"] / floor["p50_ms"], 2),
             "ratio_p95": round(page["p95_ms"] / floor["p95_ms"], 2)}
+
+
+# --- the online portal (网上办事) under load -----------------------------------------------------------------
+
+RESIDENT_PASSWORD = "Bench-resident-2026"  # noqa: S105 — throwaway benchmark database only
+PORTAL_NOTE = "bench: portal"
+
+
+def part_portal_setup(args) -> dict:
+    """`--residents` resident accounts as the portal opens them (a user with the role resident and its
+    `ResidentAccount`), each the confirmed proxy (本人) of one registered person with a valid card, for whom it has
+    applied online for the nursing allowance (`application_submit`, by the resident)."""
+    _setup()
+    from django.contrib.auth.hashers import check_password, get_hasher, make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from canlian.accounts.models import Proxy, User
+    from canlian.benefits import services as benefit_services
+    from canlian.benefits.choices import Scheme
+    from canlian.benefits.models import Application
+    from canlian.portal.models import ResidentAccount
+    from canlian.registry.choices import CertificateStatus, LifeStatus
+    from canlian.registry.models import Person
+
+    started = time.perf_counter()
+    persons = list(Person.objects.filter(life_status=LifeStatus.ACTIVE, certificates__status=CertificateStatus.VALID)
+                   .exclude(entitlements__scheme=Scheme.NURSING_ALLOWANCE).exclude(proxies__isnull=False)
+                   .distinct().order_by("pk")[:args.residents])
+    if len(persons) < args.residents:
+        raise SystemExit(f"only {len(persons)} persons to act for, {args.residents} wanted")
+    password = make_password(RESIDENT_PASSWORD)  # one argon2 hash for all: the accounts are made, not timed
+    now = timezone.now()
+    with transaction.atomic():
+        for number, person in enumerate(persons):
+            user = User.objects.create(username=person.id_number, display_name=person.name, role="resident",
+                                       password=password)
+            ResidentAccount.objects.create(user=user, id_number=person.id_number, name=person.name,
+                                           phone=f"139{90_000_000 + number:08d}", phone_verified_at=now)
+            Proxy.objects.create(resident=user, person=person, relation=Proxy.Relation.SELF,
+                                 state=Proxy.State.CONFIRMED, decided_at=now, note=PORTAL_NOTE)
+            benefit_services.application_submit(person=person, scheme=Scheme.NURSING_ALLOWANCE, by=user,
+                                                note="网上申请：日常起居需要有人照料")
+    seconds = time.perf_counter() - started
+    resident, person = User.objects.get(username=persons[0].id_number), persons[0]
+    application = Application.objects.get(person=person, scheme=Scheme.NURSING_ALLOWANCE)
+    alone = _pages_alone(None, {"home": "/portal/", "login_page": "/portal/login/", "floor_healthz": "/healthz"})
+    alone |= _pages_alone(resident, {"application": f"/portal/me/applications/{application.pk}/",
+                                     "apply_what": f"/portal/me/persons/{person.pk}/apply/"})
+    hasher = get_hasher()
+    verify = []
+    for _attempt in range(5):
+        began = time.perf_counter()
+        if not check_password(RESIDENT_PASSWORD, password):
+            raise SystemExit("the bench residents' password does not verify")
+        verify.append((time.perf_counter() - began) * 1000)
+    return {"residents": len(persons), "persons": Person.objects.count(), "seconds": round(seconds, 2),
+            "pages_alone": alone, "password_hasher": {
+                "algorithm": hasher.algorithm, **{k: getattr(hasher, k) for k in ("time_cost", "memory_cost",
+                                                                                   "parallelism", "iterations")
+                                                  if hasattr(hasher, k)},
+                "verify_median_ms": round(statistics.median(verify), 1)}}
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # the 302 itself is the answer (urllib raises it as an HTTPError)
+
+
+def _resident_sign_in(base: str, opener, jar, username: str) -> bool:
+    """One POST of the portal's sign-in form with the csrftoken the browser holds; True when it answered 302 to
+    我的办事 with a session."""
+    for cookie in [c for c in jar if c.name == "sessionid"]:
+        jar.clear(cookie.domain, cookie.path, cookie.name)
+    token = next(c.value for c in jar if c.name == "csrftoken")
+    body = urllib.parse.urlencode({"username": username, "password": RESIDENT_PASSWORD,
+                                   "csrfmiddlewaretoken": token}).encode()
+    request = urllib.request.Request(  # noqa: S310 — loopback http only (checked in main)
+        f"{base}/portal/login/", data=body, headers={"Referer": f"{base}/portal/login/"})
+    try:
+        opener.open(request, timeout=60).read()
+    except urllib.error.HTTPError as answer:
+        answer.read()
+        return answer.code == 302 and answer.headers.get("Location", "").endswith("/portal/me/") and any(
+            c.name == "sessionid" for c in jar)
+    return False
+
+
+def _browser(base: str):
+    """A browser of its own for a resident, which does not follow redirects: its cookie jar, with the csrftoken
+    from the sign-in page."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    opener.open(f"{base}/portal/login/", timeout=60).read()
+    return opener, jar
+
+
+def part_portal(args) -> dict:
+    """The portal's pages, each hammered by `--clients` clients, each client a browser of its own: the home page and
+    the sign-in page as visitors see them (not signed in), then signed in as its own resident the receipt and
+    progress page of its application and the first step of applying online for its person; `/healthz` under the
+    same load, not signed in and signed in; finally the sign-in itself (a POST of the form: argon2, django-axes)."""
+    _setup()
+    from canlian.accounts.models import Proxy
+    from canlian.benefits.models import Application
+
+    proxies = list(Proxy.objects.filter(note=PORTAL_NOTE).select_related("resident").order_by("pk")[:args.clients])
+    if len(proxies) < args.clients:
+        raise SystemExit(f"{len(proxies)} bench residents, {args.clients} clients: run portal-setup first")
+    applications = dict(Application.objects.filter(person__in=[p.person_id for p in proxies])
+                        .values_list("person_id", "pk"))
+    base = args.base
+    visitors = [urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+                for _ in range(args.clients)]
+    signed_in = []
+    for proxy in proxies:
+        opener, jar = _browser(base)
+        if not _resident_sign_in(base, opener, jar, proxy.resident.username):
+            raise SystemExit(f"sign-in failed for {proxy.resident.username}")
+        signed_in.append(urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)))
+
+    def hammer(openers, path_for=None, paths=None, seconds=args.seconds, warmup=args.warmup):
+        return _hammer(base, path_for, args.clients, seconds, warmup, openers=openers, paths=paths)
+
+    result = {
+        "clients": args.clients, "seconds": args.seconds,
+        "home": hammer(visitors, lambda _rng: "/portal/"),
+        "login_page": hammer(visitors, lambda _rng: "/portal/login/"),
+        "application": hammer(signed_in, paths=[f"/portal/me/applications/{applications[p.person_id]}/"
+                                                for p in proxies]),
+        "apply_what": hammer(signed_in, paths=[f"/portal/me/persons/{p.person_id}/apply/" for p in proxies]),
+        "floor_healthz": hammer(visitors, lambda _rng: "/healthz", seconds=args.seconds / 2,
+                                warmup=args.warmup / 2),
+        "floor_healthz_signed_in": hammer(signed_in, lambda _rng: "/healthz", seconds=args.seconds / 2,
+                                          warmup=args.warmup / 2),
+    }
+    browsers = [_browser(base) for _ in proxies]
+    result["sign_in"] = _timed_clients(
+        lambda index, _rng: _resident_sign_in(base, *browsers[index], proxies[index].resident.username),
+        args.clients, args.seconds, args.warmup)
+    return result
 
 
 # --- import of a civil-affairs list -------------------------------------------------------------------
@@ -1167,28 +1332,21 @@ def _services_floor(cursor, *, year: int) -> float:
     return time.perf_counter() - started
 
 
-def part_services(args) -> dict:
-    """Needs and service records on the loaded registry, set-based: a need for one person in three (every kind,
-    open, overdue, referred, met), two service records per person (`--per-person`); then the officers'
-    worklists and "needs without service" as the pages read them (p95), and rehabilitation coverage for every
-    area against a hand-written floor."""
-    _setup()
+SERVICE_KINDS = ["rehabilitation", "assistive_device", "child_rehabilitation", "care", "home_modification",
+                 "education", "culture_sports"]
+
+
+def _services_data(connection, *, officer, per_person: float) -> tuple[int, int]:
+    """Needs and service records, set-based, in place of any there were: a need for one person in three (every
+    kind, open, overdue, referred, met), up to two service records per person (`per_person`). Returns the counts."""
     import datetime as dt
 
-    from django.core.paginator import Paginator
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
-    from canlian.accounts.models import User
-    from canlian.services import selectors
-
-    officer = User.objects.get(username="synth_officer")
-    community = User.objects.get(username="synth_community")
     today = timezone.localdate()
     year = today.year
-    kinds = ["rehabilitation", "assistive_device", "child_rehabilitation", "care", "home_modification", "education",
-             "culture_sports"]
-    started = time.perf_counter()
+    kinds = SERVICE_KINDS
     with transaction.atomic(), connection.cursor() as cursor:
         for table in ("care_services_servicerecord", "care_services_historicalservicerecord", "care_services_need",
                       "care_services_historicalneed"):
@@ -1213,8 +1371,29 @@ def part_services(args) -> dict:
             f"SELECT p.id, {service_kind}, 'training', %(day)s, NULL, '', '', %(by)s, %(now)s "
             "FROM registry_person p CROSS JOIN (SELECT 1 AS n UNION ALL SELECT 2) s "
             f"WHERE (p.id + s.n) %% 10 < %(per)s",
-            {"day": dt.date(year, 3, 1), "by": officer.pk, "now": timezone.now(), "per": int(args.per_person * 5)})
+            {"day": dt.date(year, 3, 1), "by": officer.pk, "now": timezone.now(), "per": int(per_person * 5)})
         records = cursor.rowcount
+    return needs, records
+
+
+def part_services(args) -> dict:
+    """Needs and service records on the loaded registry, set-based: a need for one person in three (every kind,
+    open, overdue, referred, met), two service records per person (`--per-person`); then the officers'
+    worklists and "needs without service" as the pages read them (p95), and rehabilitation coverage for every
+    area against a hand-written floor."""
+    _setup()
+    from django.core.paginator import Paginator
+    from django.db import connection
+    from django.utils import timezone
+
+    from canlian.accounts.models import User
+    from canlian.services import selectors
+
+    officer = User.objects.get(username="synth_officer")
+    community = User.objects.get(username="synth_community")
+    year = timezone.localdate().year
+    started = time.perf_counter()
+    needs, records = _services_data(connection, officer=officer, per_person=args.per_person)
     setup_seconds = time.perf_counter() - started
     _vacuum(connection, "care_services_need", "care_services_servicerecord")
 
@@ -1245,6 +1424,521 @@ def part_services(args) -> dict:
             "coverage_needing": sum(r.needing for r in rows), "coverage_served": sum(r.served for r in rows)}
 
 
+# --- plan indicators (规划指标) ----------------------------------------------------------------------------------
+
+EMPLOYMENT_FORMS = ("quota", "concentrated", "self_employed", "flexible", "assisted", "public_welfare", "agriculture")
+SCHOOL_SUBTYPES = (  # the measure counts the first four as at school
+    "mainstream", "special_school", "welfare_class", "home_teaching", "vocational")
+BENCH_SOURCE = "bench_indicators"  # the import batch the department records hang on
+TRAINING_COURSES = 200
+
+
+def _indicators_data(connection, *, officer, today) -> dict:
+    """What the measures read besides persons, cards, needs and services, set-based and in place of what an earlier
+    run put there: employment spells (seven persons in ten have a current one, three in ten an earlier one, so
+    new jobs and new businesses since 2021 are told apart), pension and medical insurance from the departments,
+    this year's training courses and their trainees, school and home-modification service records; social
+    assistance statuses and allowance entitlements only when the benefits part has not written them."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from canlian.areas.models import Area
+    from canlian.benefits.models import Entitlement
+    from canlian.employment.models import TrainingCourse
+    from canlian.exchange.models import ImportBatch
+    from canlian.registry.models import AssistanceStatus
+    from canlian.registry.rules import add_years
+
+    year = today.year
+    jan1 = dt.date(year, 1, 1)
+    forms = "CASE (p.id / 10) %% 7 " + " ".join(f"WHEN {i} THEN '{f}'" for i, f in enumerate(EMPLOYMENT_FORMS)) + " END"
+    subtypes = "CASE p.id %% 5 " + " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(SCHOOL_SUBTYPES)) + " END"
+    params = {"by": officer.pk, "now": timezone.now(), "today": today, "jan1": jan1,
+              "six": add_years(today, -6), "sixteen": add_years(today, -16)}
+    counts = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in ("employment_trainingenrolment", "employment_trainingcourse",
+                      "employment_historicalemploymentrecord", "employment_employmentrecord"):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM exchange_departmentrecord WHERE batch_id IN "
+                       "(SELECT id FROM exchange_importbatch WHERE source = %s)", [BENCH_SOURCE])
+        cursor.execute("DELETE FROM exchange_importbatch WHERE source = %s", [BENCH_SOURCE])
+        spell = ("INSERT INTO employment_employmentrecord (person_id, employed, form, not_working_reason, employer_id, "
+                 "employer_name, monthly_income, started_on, ended_on, note, recorded_by_id, recorded_at) ")
+        # Earlier spells, ended 2021: looking for work (m = 0), in flexible work (1), self-employed (2).
+        cursor.execute(
+            spell + "SELECT p.id, p.id %% 10 <> 0, CASE p.id %% 10 WHEN 0 THEN '' WHEN 1 THEN 'flexible' "
+            "ELSE 'self_employed' END, CASE WHEN p.id %% 10 = 0 THEN 'seeking' ELSE '' END, NULL, '', NULL, "
+            "DATE '2018-01-01' + (p.id %% 365)::int, DATE '2021-12-31', '', %(by)s, %(now)s "
+            "FROM registry_person p WHERE p.id %% 10 < 3", params)
+        counts["employment_earlier"] = cursor.rowcount
+        # Current spells: in work in one of the forms (m = 0–4), unable to work (5), in work until 2024 (6).
+        cursor.execute(
+            spell + f"SELECT p.id, p.id %% 10 <> 5, CASE WHEN p.id %% 10 = 5 THEN '' ELSE {forms} END, "
+            "CASE WHEN p.id %% 10 = 5 THEN 'unable' ELSE '' END, NULL, '', NULL, "
+            "CASE WHEN p.id %% 10 < 3 THEN DATE '2022-01-01' + (p.id %% 700)::int "
+            "ELSE DATE '2019-01-01' + (p.id %% 2000)::int END, CASE WHEN p.id %% 10 = 6 THEN DATE '2024-12-31' END, "
+            "'', %(by)s, %(now)s FROM registry_person p WHERE p.id %% 10 < 7", params)
+        counts["employment_current"] = cursor.rowcount
+        province = officer.areas.get()
+        batch = ImportBatch.objects.create(source=BENCH_SOURCE, area=province, list_date=today, file_sha256="0" * 64,
+                                           created_by=officer, state=ImportBatch.State.COMMITTED)
+        cursor.execute(
+            "INSERT INTO exchange_departmentrecord (person_id, kind, started_on, ended_on, organisation, detail, "
+            "batch_id) SELECT p.id, 'pension_insurance', DATE '2020-01-01' + (p.id %% 1000)::int, "
+            "CASE WHEN p.id %% 10 = 6 THEN DATE '2025-12-31' END, '', '', %(batch)s FROM registry_person p "
+            "WHERE p.id %% 10 < 7 UNION ALL SELECT p.id, 'medical_insurance', DATE '2019-01-01' + (p.id %% 1500)::int, "
+            "NULL, '', '', %(batch)s FROM registry_person p WHERE p.id %% 20 < 19", {**params, "batch": batch.pk})
+        counts["department_records"] = cursor.rowcount
+        service = ("INSERT INTO care_services_servicerecord (person_id, kind, subtype, started_on, ended_on, outcome, "
+                   "note, recorded_by_id, recorded_at) ")
+        cursor.execute(  # three in four children of school age at school (one in five of them in a kind not counted)
+            service + f"SELECT p.id, 'education', {subtypes}, DATE '2024-09-01', NULL, '', '', %(by)s, %(now)s "
+            "FROM registry_person p WHERE p.birth_date <= %(six)s AND p.birth_date > %(sixteen)s AND p.id %% 4 < 3",
+            params)
+        counts["school_records"] = cursor.rowcount
+        cursor.execute(  # one person in 40: a home modification this year, two in three accepted
+            service + "SELECT p.id, 'home_modification', 'ramp', %(jan1)s, GREATEST(%(jan1)s, %(today)s - "
+            "(p.id %% 120)::int), CASE p.id %% 3 WHEN 0 THEN 'completed' WHEN 1 THEN 'improved' ELSE 'stopped' END, "
+            "'', %(by)s, %(now)s FROM registry_person p WHERE p.id %% 40 = 0", params)
+        counts["home_modifications"] = cursor.rowcount
+        cursor.execute(  # eight in ten persons needing a device fitted this year
+            service + "SELECT n.person_id, 'assistive_device', 'fitting', %(jan1)s, NULL, '', '', %(by)s, %(now)s "
+            "FROM care_services_need n WHERE n.kind = 'assistive_device' AND n.person_id %% 10 < 8", params)
+        counts["device_fittings"] = cursor.rowcount
+        counties = list(Area.objects.filter(level=Area.Level.COUNTY).values_list("pk", flat=True))
+        days = (today - jan1).days + 1
+        TrainingCourse.objects.bulk_create([TrainingCourse(
+            name=f"基准培训班{n:03d}", kind=("vocational", "entrepreneurship", "agriculture", "other")[n % 4],
+            provider="基准培训机构", area_id=counties[n % len(counties)], starts_on=jan1 + dt.timedelta(days=n * days // TRAINING_COURSES),
+            ends_on=jan1 + dt.timedelta(days=n * days // TRAINING_COURSES + 30), hours=40) for n in range(TRAINING_COURSES)])
+        cursor.execute(  # one person in 25 on a course
+            "INSERT INTO employment_trainingenrolment (course_id, person_id, completed_on, certificate) "
+            "SELECT c.id, p.id, NULL, '' FROM registry_person p JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 "
+            "AS k FROM employment_trainingcourse) c ON c.k = (p.id / 25) %% %(courses)s WHERE p.id %% 25 = 0",
+            {"courses": TRAINING_COURSES})
+        counts["trainees"] = cursor.rowcount
+        if not Entitlement.objects.exists():
+            if not AssistanceStatus.objects.exists():
+                cursor.execute(  # 低保 one person in 8, 特困 one in 97, 低保边缘 one in 31
+                    "INSERT INTO registry_assistancestatus (person_id, kind, started_on, ended_on, started_by, ended_by) "
+                    "SELECT p.id, CASE WHEN p.id %% 97 = 0 THEN 'extreme_poverty' WHEN p.id %% 8 = 0 THEN 'dibao' "
+                    "ELSE 'near_dibao' END, DATE '2022-01-01', NULL, 'bench', '' FROM registry_person p "
+                    "WHERE p.id %% 8 = 0 OR p.id %% 97 = 0 OR p.id %% 31 = 0", params)
+                counts["assistance_statuses"] = cursor.rowcount
+            entitlement = "INSERT INTO benefits_entitlement (person_id, scheme, starts_on, state, state_reason) "
+            cursor.execute(  # nine in ten 低保 holders receive the living allowance
+                entitlement + "SELECT DISTINCT s.person_id, 'living_allowance', DATE '2023-01-01', 'active', '' "
+                "FROM registry_assistancestatus s WHERE s.kind = 'dibao' AND s.ended_on IS NULL "
+                "AND (s.person_id / 8) %% 10 < 9", params)
+            counts["living_entitlements"] = cursor.rowcount
+            cursor.execute(  # 17 in 20 holders of a grade 1–2 card receive the nursing allowance
+                entitlement + "SELECT DISTINCT c.person_id, 'nursing_allowance', DATE '2022-01-01', 'active', '' "
+                "FROM registry_certificate c WHERE c.status = 'valid' AND c.grade <= 2 AND c.person_id %% 20 < 17", params)
+            counts["nursing_entitlements"] = cursor.rowcount
+    return counts
+
+
+def _floor_measures(*, on, year) -> dict[str, tuple[str, dict]]:
+    """Each measure as one hand-written grouped query giving (area, counted, of) per area where persons live: the
+    same conditions the measures state through the ORM, written out in SQL."""
+    import datetime as dt
+
+    from canlian.benefits import rules
+    from canlian.benefits.choices import CircumstanceKind, Scheme
+    from canlian.benefits.selectors import benefit_options
+    from canlian.employment.selectors import PLAN_END, PLAN_START
+    from canlian.parameters.selectors import parameter_int
+    from canlian.registry.rules import add_years
+
+    low, high = parameter_int("person.working_age_min", on=on), parameter_int("person.working_age_max", on=on)
+    options = benefit_options(on=on)
+    params = {"on": on, "month": on.replace(day=1), "start": dt.date(year, 1, 1), "end": min(dt.date(year, 12, 31), on),
+              "year_end": dt.date(year, 12, 31), "adult": add_years(on, -low), "old": add_years(on, -(high + 1)),
+              "six": add_years(on, -6), "sixteen": add_years(on, -16), "plan_start": PLAN_START,
+              "plan_end": min(on, PLAN_END)}
+
+    def listed(values) -> str:
+        return ", ".join(f"'{v}'" if isinstance(v, str) else str(int(v)) for v in values)
+
+    def registered(day: str = "on") -> str:
+        return f"(p.life_status = 'active' OR p.life_status_since > %({day})s)"
+
+    def card(extra: str = "") -> str:
+        return ("EXISTS (SELECT 1 FROM registry_certificate c WHERE c.person_id = p.id AND c.issued_on <= %(on)s "
+                f"AND c.valid_until >= %(on)s AND (c.status = 'valid' OR c.status_since > %(on)s){extra})")
+
+    def live(table: str, alias: str, condition: str, start: str = "started_on", end: str = "ended_on",
+             first: str = "on", last: str = "on", after: str = ">=") -> str:
+        return (f"EXISTS (SELECT 1 FROM {table} {alias} WHERE {alias}.person_id = p.id AND {condition} "
+                f"AND {alias}.{start} <= %({last})s AND ({alias}.{end} IS NULL OR {alias}.{end} {after} %({first})s))")
+
+    def assistance(kinds) -> str:
+        return live("registry_assistancestatus", "s", f"s.kind IN ({listed(kinds)})", after=">")
+
+    def circumstance(kind: str, scheme: str = "") -> str:
+        return live("benefits_circumstance", "x", f"x.kind = '{kind}'" + (f" AND x.scheme = '{scheme}'" if scheme else ""))
+
+    def entitled(scheme: str) -> str:
+        return live("benefits_entitlement", "t", f"t.scheme = '{scheme}'", start="starts_on", end="ends_on",
+                    first="month", last="month")
+
+    def department(kind: str) -> str:
+        return live("exchange_departmentrecord", "d", f"d.kind = '{kind}'")
+
+    def persons(where: str, counted: str | None = None) -> str:
+        figures = f"count(*) FILTER (WHERE {counted}), count(*)" if counted else "count(*), NULL"
+        return f"SELECT p.residence_area_id, {figures} FROM registry_person p WHERE {where} GROUP BY p.residence_area_id"
+
+    working_age = f"{registered()} AND p.birth_date <= %(adult)s AND p.birth_date > %(old)s"
+    employed = live("employment_employmentrecord", "e", "e.employed")
+    extreme = assistance(["extreme_poverty"])
+    qualifying = ["dibao"] + (["near_dibao"] if options.living_includes_near_dibao else []) + (
+        ["low_income"] if options.living_includes_low_income else []) + (
+        ["extreme_poverty"] if options.extreme_poverty_keeps_living else [])
+    living = (f"{registered()} AND {card()} AND {assistance(qualifying)} "
+              f"AND NOT {circumstance(CircumstanceKind.ORPHAN_SUPPORT)} "
+              f"AND NOT {circumstance(CircumstanceKind.CHOSE_OTHER_ALLOWANCE, Scheme.LIVING_ALLOWANCE)}"
+              + ("" if options.extreme_poverty_keeps_living else f" AND NOT {extreme}"))
+    grades = f"c.grade IN ({listed(rules.SEVERE_GRADES)})" + (
+        f" OR c.category IN ({listed(rules.EXTENDED_NURSING_CATEGORIES)})" if options.nursing_includes_grade34 else "")
+    nursing = (f"{registered()} AND {card(f' AND ({grades})')} "
+               f"AND NOT {circumstance(CircumstanceKind.WORK_INJURY_NURSING)} "
+               f"AND NOT {circumstance(CircumstanceKind.CHOSE_OTHER_ALLOWANCE, Scheme.NURSING_ALLOWANCE)}"
+               + ("" if options.extreme_poverty_keeps_nursing else f" AND NOT {extreme}"))
+
+    def needing(kinds) -> str:
+        return live("care_services_need", "n", f"n.kind IN ({listed(kinds)})", start="opened_on", end="closed_on",
+                    first="start", last="end")
+
+    def served(kinds) -> str:
+        return live("care_services_servicerecord", "r", f"r.kind IN ({listed(kinds)})", first="start", last="end")
+
+    rehabilitation = ["rehabilitation", "child_rehabilitation"]
+    # Each spell with the one before it (the person's previous spell by start): entering work, or starting a business.
+    spells = ("(SELECT person_id, employed, form, started_on, lag(employed) OVER w AS was_employed, "
+              "lag(form) OVER w AS was_form FROM employment_employmentrecord "
+              "WINDOW w AS (PARTITION BY person_id ORDER BY started_on)) e")
+
+    def entered(condition: str) -> str:
+        return (f"SELECT p.residence_area_id, count(DISTINCT p.id), NULL FROM registry_person p JOIN {spells} "
+                f"ON e.person_id = p.id WHERE {registered()} AND e.employed AND e.started_on >= %(plan_start)s "
+                f"AND e.started_on <= %(plan_end)s AND {condition} GROUP BY p.residence_area_id")
+
+    queries = {
+        "registered": persons(registered()),
+        "certified": persons(f"{registered()} AND {card()}"),
+        "severe": persons(f"{registered()} AND {card(' AND c.grade <= 2')}"),
+        "non_severe": persons(f"{registered()} AND {card(' AND c.grade >= 3')}"),
+        "working_age": persons(working_age),
+        "employed": persons(f"{working_age} AND {employed}"),
+        "employment_rate": persons(working_age, employed),
+        "living_allowance": persons(living, entitled(Scheme.LIVING_ALLOWANCE)),
+        "nursing_allowance": persons(nursing, entitled(Scheme.NURSING_ALLOWANCE)),
+        "pension_insurance": persons(working_age, department("pension_insurance")),
+        "medical_insurance": persons(registered(), department("medical_insurance")),
+        "rehabilitation": persons(f"{registered('end')} AND {needing(rehabilitation)}", served(rehabilitation)),
+        "assistive_device": persons(f"{registered('end')} AND {needing(['assistive_device'])}",
+                                    served(["assistive_device"])),
+        "compulsory_education": persons(
+            f"{registered()} AND p.birth_date <= %(six)s AND p.birth_date > %(sixteen)s "
+            f"AND {card(' AND c.category IN (1, 2, 5)')}",
+            live("care_services_servicerecord", "r", f"r.kind = 'education' AND r.subtype IN "
+                 f"({listed(SCHOOL_SUBTYPES[:4])})")),
+        "training": ("SELECT p.residence_area_id, count(*), NULL FROM employment_trainingenrolment t "
+                     "JOIN employment_trainingcourse k ON k.id = t.course_id JOIN registry_person p ON p.id = t.person_id "
+                     "WHERE k.starts_on >= %(start)s AND k.starts_on <= %(year_end)s AND k.starts_on <= %(on)s "
+                     "GROUP BY p.residence_area_id"),
+        "home_modifications": ("SELECT p.residence_area_id, count(*), NULL FROM care_services_servicerecord r "
+                               "JOIN registry_person p ON p.id = r.person_id WHERE r.kind = 'home_modification' "
+                               "AND r.outcome IN ('completed', 'improved') AND r.ended_on >= %(start)s "
+                               "AND r.ended_on <= %(year_end)s AND r.ended_on <= %(on)s GROUP BY p.residence_area_id"),
+        # As the measures' SQL has it: `exclude(was_employed=True)` compiles to NOT (the earlier spell's value), which
+        # is NULL, so not counted, for a person with no earlier spell; likewise the earlier spell's form.
+        "new_jobs": entered("e.form <> 'self_employed' AND e.was_employed IS NOT TRUE"),
+        "new_businesses": entered("e.form = 'self_employed' AND e.was_form IS DISTINCT FROM 'self_employed'"),
+    }
+    return {key: (sql, params) for key, sql in queries.items()}
+
+
+def _floor_roll_up(parents: dict, leaves: dict) -> dict:
+    """Every area's figure from the leaves' up its parents."""
+    totals: dict[int, list] = {}
+    for area_id, (num, den) in leaves.items():
+        node = area_id
+        while node is not None:
+            total = totals.setdefault(node, [0, None])
+            total[0] += num
+            if den is not None:
+                total[1] = (total[1] or 0) + den
+            node = parents[node]
+    return totals
+
+
+def _indicators_floor(connection, *, indicators: list, on, year: int, by) -> dict:
+    """The floor, in a transaction rolled back: each covered measure's grouped query, the roll-up up the area tree
+    in Python, and the snapshots written with COPY; timed apart."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    queries = _floor_measures(on=on, year=year)
+    seconds = {"measures": {}, "roll_up": 0.0, "write": 0.0}
+    figures = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute("SELECT id, parent_id FROM areas_area")
+        parents = dict(cursor.fetchall())
+        seconds["roll_up"] += time.perf_counter() - started
+        for indicator_id, key in indicators:
+            if key not in queries:
+                continue
+            sql, params = queries[key]
+            started = time.perf_counter()
+            cursor.execute(sql, params)
+            leaves = {area: (num, den) for area, num, den in cursor.fetchall()}
+            seconds["measures"][key] = time.perf_counter() - started
+            started = time.perf_counter()
+            figures[indicator_id] = _floor_roll_up(parents, leaves)
+            seconds["roll_up"] += time.perf_counter() - started
+        started = time.perf_counter()
+        now = timezone.now()
+        cursor.execute("DELETE FROM indicators_snapshot WHERE year = %s", [year])
+        with cursor.cursor.copy("COPY indicators_snapshot (indicator_id, area_id, year, as_of, numerator, denominator, "
+                                "computed_at, computed_by_id) FROM STDIN") as copy:
+            for indicator_id, totals in figures.items():
+                for area_id, (num, den) in totals.items():
+                    copy.write_row((indicator_id, area_id, year, on, num, den, now, by.pk))
+        seconds["write"] = time.perf_counter() - started
+        transaction.set_rollback(True)
+    seconds["total"] = sum(seconds["measures"].values()) + seconds["roll_up"] + seconds["write"]
+    return {"seconds": seconds, "figures": figures, "snapshots": sum(len(t) for t in figures.values())}
+
+
+class _ComputeClock:
+    """Where indicators_compute spends its time, measured from outside it: connection.execute_wrapper times each
+    measure's grouped query (in the order the service runs them) and the snapshots' INSERTs; the service's own
+    steps (`measure_by_area`, `rolled_up`, `Snapshot.objects.bulk_create`) are wrapped with a stopwatch while it
+    runs. Nothing in the service changes."""
+
+    def __init__(self):
+        self.measures: list[tuple[str, object, float]] = []
+        self.seconds = {"measure_by_area": 0.0, "rolled_up": 0.0, "bulk_create": 0.0, "insert_sql": 0.0}
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            if "GROUP BY" in sql:
+                self.measures.append((sql, params, spent))
+            elif sql.startswith('INSERT INTO "indicators_snapshot"'):
+                self.seconds["insert_sql"] += spent
+
+    def timed(self, function, step: str):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[step] += time.perf_counter() - started
+        return wrapper
+
+    @contextlib.contextmanager
+    def watching(self, connection, services, snapshots):
+        from unittest import mock
+
+        with connection.execute_wrapper(self), \
+                mock.patch.object(services, "measure_by_area", self.timed(services.measure_by_area, "measure_by_area")), \
+                mock.patch.object(services, "rolled_up", self.timed(services.rolled_up, "rolled_up")), \
+                mock.patch.object(snapshots, "bulk_create", self.timed(snapshots.bulk_create, "bulk_create")):
+            yield self
+
+
+def _explain(connection, sql: str, params) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+def part_indicators(args) -> dict:
+    """Plan indicators on the loaded registry: the data the measures read, set-based; then, `--repeat` times,
+    the floor (each measure as one hand-written grouped query, the roll-up, the snapshots written with COPY; rolled
+    back) and `indicators_compute` for this year (rolled back), each measure's query timed; then the service once for
+    real, its snapshots checked against the floor's area by area; the annual report as PDF and XLSX."""
+    _setup()
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from canlian.accounts.models import User
+    from canlian.indicators import reports, services
+    from canlian.indicators.measures import as_of
+    from canlian.indicators.models import Indicator, Snapshot
+
+    officer = User.objects.get(username="synth_officer")
+    province = officer.areas.get()
+    today = timezone.localdate()
+    year = today.year
+    on = as_of(year, today)
+    started = time.perf_counter()
+    needs, records = _services_data(connection, officer=officer, per_person=2.0)
+    data = {"needs": needs, "service_records": records, **_indicators_data(connection, officer=officer, today=today)}
+    setup_seconds = time.perf_counter() - started
+    _vacuum(connection, "care_services_need", "care_services_servicerecord", "employment_employmentrecord",
+            "employment_trainingcourse", "employment_trainingenrolment", "exchange_departmentrecord",
+            "registry_assistancestatus", "benefits_entitlement", "indicators_snapshot")
+    indicators = list(Indicator.objects.exclude(measure="").values_list("pk", "measure"))
+    keys = [key for _pk, key in indicators]
+
+    floors, computes, floor_measures, compute_measures, statements = [], [], {}, {}, {}
+    for _attempt in range(args.repeat):
+        floor = _indicators_floor(connection, indicators=indicators, on=on, year=year, by=officer)
+        floors.append(floor["seconds"])
+        for key, spent in floor["seconds"]["measures"].items():
+            floor_measures.setdefault(key, []).append(spent)
+        clock = _ComputeClock()
+        with transaction.atomic():
+            with clock.watching(connection, services, Snapshot.objects):
+                started = time.perf_counter()
+                written = services.indicators_compute(year=year, by=officer, replace=True)
+                seconds = time.perf_counter() - started
+            transaction.set_rollback(True)
+        grouped = len(clock.measures) == len(keys)  # one grouped query per measure, in the catalogue's order
+        steps = clock.seconds
+        computes.append({"seconds": seconds, "measure_queries": sum(spent for _sql, _params, spent in clock.measures),
+                         **steps, "other": seconds - steps["measure_by_area"] - steps["rolled_up"]
+                         - steps["bulk_create"]})
+        if grouped:
+            for key, (sql, params, spent) in zip(keys, clock.measures, strict=True):
+                compute_measures.setdefault(key, []).append(spent)
+                statements[key] = (sql, params)
+    # For real: the snapshots the dashboard and the report read, checked against the floor's figures.
+    started = time.perf_counter()
+    written = services.indicators_compute(year=year, by=officer, replace=True)
+    committed_seconds = time.perf_counter() - started
+    _vacuum(connection, "indicators_snapshot")  # as autovacuum leaves it: the rolled-back runs' rows gone
+    stored = {}
+    for indicator_id, area_id, num, den in Snapshot.objects.filter(year=year).values_list(
+            "indicator_id", "area_id", "numerator", "denominator"):
+        stored.setdefault(indicator_id, {})[area_id] = [num, den]
+    checked = []
+    for indicator_id, key in indicators:
+        if indicator_id not in floor["figures"]:
+            continue
+        if floor["figures"][indicator_id] != stored.get(indicator_id, {}):
+            mine, theirs = floor["figures"][indicator_id], stored.get(indicator_id, {})
+            differ = [(a, mine.get(a), theirs.get(a)) for a in sorted(set(mine) | set(theirs)) if mine.get(a) != theirs.get(a)]
+            raise SystemExit(f"floor and indicators_compute disagree on {key} in {len(differ)} areas: {differ[:5]}")
+        checked.append(key)
+    if floor["snapshots"] != written and len(checked) == len(keys):
+        raise SystemExit(f"floor wrote {floor['snapshots']} snapshots, the service {written}")
+
+    per_measure = {}
+    for key in keys:
+        service_s, floor_s = compute_measures.get(key), floor_measures.get(key)
+        indicator_id = next(pk for pk, k in indicators if k == key)
+        province_figure = stored.get(indicator_id, {}).get(province.pk, [0, None])
+        per_measure[key] = {
+            "service_s": round(min(service_s), 3) if service_s else None,
+            "floor_s": round(min(floor_s), 3) if floor_s else None,
+            "ratio": round(min(service_s) / max(min(floor_s), 1e-4), 2) if service_s and floor_s else None,
+            "province": province_figure, "areas": len(stored.get(indicator_id, {}))}
+    # Where the service loses most against the floor: both plans (EXPLAIN ANALYZE).
+    plan = {}
+    compared = [k for k in keys if per_measure[k]["ratio"] is not None]
+    if compared:
+        worst = max(compared, key=lambda k: per_measure[k]["service_s"] - per_measure[k]["floor_s"])
+        floor_sql, floor_params = _floor_measures(on=on, year=year)[worst]
+        plan = {"measure": worst, "service": _explain(connection, *statements[worst]),
+                 "floor": _explain(connection, floor_sql, floor_params)}
+
+    alone = _pages_alone(officer, {"dashboard": "/indicators/", "detail": f"/indicators/{args.code}/"})
+    pdf, xlsx = [], []
+    started = time.perf_counter()
+    content = reports.annual_pdf(area=province, year=year)
+    first_pdf = time.perf_counter() - started
+    for _attempt in range(args.repeat):
+        started = time.perf_counter()
+        content = reports.annual_pdf(area=province, year=year)
+        pdf.append(time.perf_counter() - started)
+    pdf_bytes = len(content)
+    for _attempt in range(args.repeat):
+        started = time.perf_counter()
+        content = reports.annual_xlsx(area=province, year=year)
+        xlsx.append(time.perf_counter() - started)
+    best_compute = min(computes, key=lambda c: c["seconds"])
+    best_floor = min(floors, key=lambda f: f["total"])
+    return {
+        "year": year, "as_of": on.isoformat(), "persons": _count(connection, "registry_person"),
+        "data": data, "setup_seconds": round(setup_seconds, 1),
+        "indicators": len(keys), "covered": checked, "not_covered": [k for k in keys if k not in checked],
+        "snapshots": written, "areas": len({a for figures in stored.values() for a in figures}),
+        "compute_seconds": _best([c["seconds"] for c in computes]),
+        "floor_seconds": _best([f["total"] for f in floors]),
+        "ratio": round(best_compute["seconds"] / best_floor["total"], 2),
+        "compute_parts": {k: round(v, 3) for k, v in best_compute.items()},
+        "floor_parts": {"measures": round(sum(best_floor["measures"].values()), 3),
+                        "roll_up": round(best_floor["roll_up"], 3), "write": round(best_floor["write"], 3),
+                        "total": round(best_floor["total"], 3)},
+        "committed_seconds": round(committed_seconds, 3), "per_measure": per_measure, "plan": plan,
+        "pages_alone": alone,
+        "report_area": province.name, "pdf_first_seconds": round(first_pdf, 3), "pdf_seconds": _best(pdf),
+        "pdf_bytes": pdf_bytes, "xlsx_seconds": _best(xlsx), "xlsx_bytes": len(content),
+    }
+
+
+def _pages_alone(officer, paths: dict[str, str], *, repeat: int = 20) -> dict:
+    """Each page requested on its own, in this process (Django's test client, no server, no concurrency), as
+    `officer` (a user; None for a visitor not signed in): the median time, and the queries of one request (how
+    many, their time, the slowest)."""
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    if officer is not None:
+        client.force_login(officer)
+    plain = {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},  # no collected manifest here
+             "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    result = {}
+    with override_settings(STORAGES=plain):
+        for label, path in paths.items():
+            client.get(path)
+            samples = []
+            for _attempt in range(repeat):
+                started = time.perf_counter()
+                response = client.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as captured:
+                client.get(path)
+            queries = captured.captured_queries
+            slowest = max(queries, key=lambda q: float(q["time"]), default={"time": 0, "sql": ""})
+            result[label] = {"path": path, "median_ms": round(statistics.median(samples), 1), "queries": len(queries),
+                             "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+                             "slowest_ms": round(float(slowest["time"]) * 1000, 1), "slowest_sql": slowest["sql"][:200]}
+    return result
+
+
+def _count(connection, table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
+def part_dashboard(args) -> dict:
+    """The indicators dashboard and one indicator's page, each hammered by `--clients` logged-in officers; the floor
+    `/healthz` under the same load."""
+    dashboard = _hammer(args.base, lambda _rng: "/indicators/", args.clients, args.seconds, args.warmup)
+    detail = _hammer(args.base, lambda _rng: f"/indicators/{args.code}/", args.clients, args.seconds, args.warmup)
+    floor = _hammer(args.base, lambda _rng: "/healthz", args.clients, args.seconds / 2, args.warmup / 2)
+    return {"clients": args.clients, "seconds": args.seconds, "code": args.code, "dashboard": dashboard,
+            "detail": detail, "floor_healthz": floor}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="part", required=True)
@@ -1264,6 +1958,13 @@ def main() -> None:
     page.add_argument("--clients", type=int, default=20)
     page.add_argument("--seconds", type=float, default=30)
     page.add_argument("--warmup", type=float, default=5)
+    portal_setup = sub.add_parser("portal-setup")
+    portal_setup.add_argument("--residents", type=int, default=50)
+    portal = sub.add_parser("portal")
+    portal.add_argument("--base", required=True)
+    portal.add_argument("--clients", type=int, default=50)
+    portal.add_argument("--seconds", type=float, default=30)
+    portal.add_argument("--warmup", type=float, default=5)
     for name in ("import-files", "import-floor", "import"):
         part = sub.add_parser(name)
         part.add_argument("--workdir", required=True)
@@ -1290,13 +1991,23 @@ def main() -> None:
     care = sub.add_parser("services")
     care.add_argument("--per-person", type=float, default=2.0, help="service records per person (0–2)")
     care.add_argument("--queries", type=int, default=50)
+    indicators = sub.add_parser("indicators")
+    indicators.add_argument("--repeat", type=int, default=3)
+    indicators.add_argument("--code", default="certified", help="the indicator whose own page is timed too")
+    dashboard = sub.add_parser("dashboard")
+    dashboard.add_argument("--base", required=True)
+    dashboard.add_argument("--code", default="certified", help="the indicator whose own page is hammered too")
+    dashboard.add_argument("--clients", type=int, default=20)
+    dashboard.add_argument("--seconds", type=float, default=30)
+    dashboard.add_argument("--warmup", type=float, default=5)
     args = parser.parse_args()
-    if args.part == "page" and not args.base.startswith("http://127.0.0.1:"):
+    if args.part in ("page", "dashboard", "portal") and not args.base.startswith("http://127.0.0.1:"):
         raise SystemExit("loopback targets only (http://127.0.0.1:PORT)")
     result = {"load": part_load, "search": part_search, "page": part_page, "import-files": part_import_files,
               "import-floor": part_import_floor, "import": part_import, "benefits-setup": part_benefits_setup,
               "payroll": part_payroll, "review": part_review, "levy": part_levy,
-              "services": part_services}[args.part](args)
+              "services": part_services, "indicators": part_indicators, "dashboard": part_dashboard,
+              "portal-setup": part_portal_setup, "portal": part_portal}[args.part](args)
     print(json.dumps(result, ensure_ascii=False), flush=True)
 
 

@@ -34,6 +34,11 @@ SCHEMES = ("nursing_allowance", "living_allowance")
 SMALL_AREA = "150121000000"  # 土默特左旗, one of 23 counties: the small size of "memory flat in N"
 PAYROLL_RATIO, FLAT_GROWTH = 2.0, 0.10  # build ≤ 2× its floor; the province's peak within 10 % of the county's
 TARGETS = {"id_number": 10, "certificate": 10, "name_prefix": 50, "initials": 50}
+DASHBOARD_P95_MS = 100  # the indicators dashboard from snapshots, 20 clients
+INDICATOR_PAGE = "certified"  # the indicator whose own page is measured beside the dashboard
+PORTAL_CLIENTS = 50  # issue 8: the portal's pages under 50 concurrent clients
+# Parts whose figures do not depend on the registry's size run `--only` on a small one: (persons, communities).
+ONLY_SMALL = {"portal": (5_000, 200)}
 SECRET = "bench-only-secret-key-not-for-production-use-0123456789"  # noqa: S105
 
 
@@ -87,7 +92,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve_and_hammer(env: dict, *, max_id: int, clients: int, seconds: float, warmup: float, workers: int) -> dict:
+def serve_and_hammer(env: dict, *, clients: int, seconds: float, warmup: float, workers: int, max_id: int = 0,
+                     part: list[str] | None = None) -> dict:
+    """Serve the app with gunicorn on the loopback and run a load part against it: `page` (the person file, ids up to
+    `max_id`) unless `part` names another with its own arguments."""
     static_root = Path(env["STATIC_ROOT"])
     static_root.mkdir(parents=True, exist_ok=True)
     canlian(["collectstatic", "--noinput", "-v", "0"], env)
@@ -102,7 +110,8 @@ def serve_and_hammer(env: dict, *, max_id: int, clients: int, seconds: float, wa
                 break
             except OSError:
                 time.sleep(0.2)
-        result = run_json(["page", "--base", base, "--max-id", str(max_id), "--clients", str(clients),
+        part = part or ["page", "--max-id", str(max_id)]
+        result = run_json([part[0], "--base", base, *part[1:], "--clients", str(clients),
                            "--seconds", str(seconds), "--warmup", str(warmup)], env)
     finally:
         server.terminate()
@@ -136,12 +145,15 @@ def bench_postgres(opts, base_env: dict, workdir: Path) -> dict:
     care = bench_services(env, opts)
     page = serve_and_hammer(env, max_id=load["persons"], clients=opts.clients, seconds=opts.seconds,
                             warmup=opts.warmup, workers=opts.workers)
+    # After the person file, which it would otherwise measure with employment and insurance records added.
+    indicators = bench_indicators(env, opts)
+    portal = bench_portal(env, opts)
     size = pg_admin(f"SELECT pg_size_pretty(pg_database_size('{BENCH_DB}'))", admin_url)
     if not opts.keep:
         pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", admin_url)
     return {"engine": f"PostgreSQL {version}", "settings": settings, "migrate_seconds": round(migrate_seconds, 1), "database_size": size,
             "load": load, "search": search, "imports": imports, "benefits": benefits, "levy": levy,
-            "services": care, "page": page}
+            "services": care, "indicators": indicators, "portal": portal, "page": page}
 
 
 def bench_levy(env: dict, opts) -> dict:
@@ -154,22 +166,46 @@ def bench_services(env: dict, opts) -> dict:
     return run_json(["services", "--queries", str(opts.services_queries)], env)
 
 
+def bench_indicators(env: dict, opts) -> dict:
+    """Plan indicators on the loaded registry (PostgreSQL only): the data the measures read, every indicator for
+    every area against the hand-written floor, the annual report; then the dashboard served under load."""
+    result = run_json(["indicators", "--repeat", str(opts.indicators_repeat), "--code", INDICATOR_PAGE], env)
+    with tempfile.TemporaryDirectory(prefix="canlian-bench-static-") as static:
+        served = {**env, "STATIC_ROOT": env.get("STATIC_ROOT") or static}
+        dashboard = serve_and_hammer(served, clients=opts.clients, seconds=opts.seconds, warmup=opts.warmup,
+                                     workers=opts.workers, part=["dashboard", "--code", INDICATOR_PAGE])
+    return {**result, "dashboard": dashboard}
+
+
+def bench_portal(env: dict, opts) -> dict:
+    """The online portal (网上办事) served under load: resident accounts with an application each, then the pages
+    hammered by `PORTAL_CLIENTS` clients against `/healthz` (PostgreSQL only). Its pages read one person, one
+    application: the registry's size does not enter them, so `--only portal` loads a small registry."""
+    clients = opts.clients_override or PORTAL_CLIENTS
+    setup = run_json(["portal-setup", "--residents", str(clients)], env)
+    with tempfile.TemporaryDirectory(prefix="canlian-bench-static-") as static:
+        served = {**env, "STATIC_ROOT": env.get("STATIC_ROOT") or static}
+        pages = serve_and_hammer(served, clients=clients, seconds=opts.seconds, warmup=opts.warmup,
+                                 workers=opts.workers, part=["portal"])
+    return {**pages, "setup": setup, "cores": os.cpu_count()}
+
+
 def only(part: str, opts, base_env: dict, output: Path) -> None:
-    """`--only PART`: a fresh PostgreSQL registry, then that part alone. Its target row, its section and its raw
-    figures go into BENCHMARKS.md in place; everything else there stays as that run measured it."""
-    measure, target_row, section_lines, row_prefix, heading = ONLY[part]
+    """`--only PART`: a fresh PostgreSQL registry (a small one for the parts in ONLY_SMALL), then that part alone.
+    Its target row, its section and its raw figures go into BENCHMARKS.md in place; everything else there stays as
+    that run measured it."""
+    measure = ONLY[part][0]
     admin_url = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    report, raw = output.read_text().split("```json", 1)
-    saved = json.loads(raw.split("```", 1)[0])
     for name in (BENCH_DB, FLOOR_DB):
         pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", admin_url)
     pg_admin(f"CREATE DATABASE {BENCH_DB}", admin_url)
     env = {**base_env, "DATABASE_URL": with_db(admin_url, BENCH_DB), "DB_CONN_MAX_AGE": "60"}
     canlian(["migrate", "--noinput", "-v", "0"], env)
     pg_admin(f"CREATE DATABASE {FLOOR_DB} TEMPLATE {BENCH_DB}", admin_url)
+    persons, communities = ONLY_SMALL.get(part, (opts.pg_persons, opts.communities))
     with tempfile.TemporaryDirectory(prefix="canlian-bench-") as tmp:
         try:
-            run_json(["load", "--persons", str(opts.pg_persons), "--communities", str(opts.communities),
+            run_json(["load", "--persons", str(persons), "--communities", str(communities),
                       "--workdir", tmp, "--floor-url", with_db(admin_url, FLOOR_DB)], env)
         finally:
             pg_admin(f"DROP DATABASE IF EXISTS {FLOOR_DB} WITH (FORCE)", admin_url)
@@ -178,7 +214,15 @@ def only(part: str, opts, base_env: dict, output: Path) -> None:
                                    started["load_average_at_start"], "measured_alone": part}
     if not opts.keep:
         pg_admin(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)", admin_url)
-    saved["results"]["postgres"][part] = result
+    splice(part, result, output)
+
+
+def splice(part: str, result: dict, output: Path) -> None:
+    """Put one part's target row, section and raw figures into the report in place."""
+    _measure, target_row, section_lines, row_prefix, heading = ONLY[part]
+    report, raw = output.read_text().split("```json", 1)
+    saved = json.loads(raw.split("```", 1)[0])
+    saved["results"]["postgres"][part] = _without_plans(result)
     lines = [line for line in report.split("\n") if not line.startswith(row_prefix)]
     lines.insert(next(i for i, line in enumerate(lines) if line.startswith("| person file under")),
                  target_row(result))
@@ -309,6 +353,149 @@ def _services_lines(care: dict | None) -> list[str]:
     ]
 
 
+def _indicators_target_row(ind: dict | None) -> str:
+    label = "| indicators: all for all areas ÷ floor; dashboard p95 (20 clients); annual report PDF | "
+    if not ind:
+        return label + "not run | not run |"
+    p95 = ind["dashboard"]["dashboard"]["p95_ms"]
+    return (label + f"{ind['ratio']}× ({ind['compute_seconds']['best']:.2f} s, {ind['snapshots']:,} snapshots); "
+            f"p95 {p95:.0f} ms {'✅' if p95 <= DASHBOARD_P95_MS else '❌'} (≤ {DASHBOARD_P95_MS} ms); "
+            f"PDF {ind['pdf_seconds']['best']:.2f} s | not run (PostgreSQL only) |")
+
+
+def _indicators_lines(ind: dict | None) -> list[str]:
+    if not ind:
+        return []
+    data, cp, fp, board = ind["data"], ind["compute_parts"], ind["floor_parts"], ind["dashboard"]
+    employment = data["employment_earlier"] + data["employment_current"]
+    benefits = (f"{data['living_entitlements']:,} living and {data['nursing_entitlements']:,} nursing entitlements"
+                + (f" on {data['assistance_statuses']:,} assistance statuses (低保, 特困, 低保边缘)"
+                   if "assistance_statuses" in data else " on the assistance statuses of the imported list")
+                if "living_entitlements" in data else "the benefits part's statuses and entitlements")
+    covered = len(ind["covered"])
+    rows = []
+    for key, m in sorted(ind["per_measure"].items(), key=lambda kv: -(kv[1]["service_s"] or 0)):
+        num, den = m["province"]
+        figure = f"{num:,}" if den is None else f"{num:,} / {den:,}"
+        floor = "—" if m["floor_s"] is None else f"{m['floor_s']:.3f}"
+        ratio = "—" if m["ratio"] is None else f"{m['ratio']:.2f}×"
+        service = "—" if m["service_s"] is None else f"{m['service_s']:.3f}"
+        rows.append(f"| `{key}` | {figure} | {m['areas']:,} | {service} | {floor} | {ratio} |")
+
+    def hammered(label: str, r: dict) -> str:
+        return (f"| {label} | {r['n']} | {r['errors']} | {r['requests_per_s']} | {r['p50_ms']:.1f} "
+                f"| {r['p95_ms']:.1f} | {r['max_ms']:.1f} |")
+
+    plan = ind.get("plan") or {}
+    lines = [
+        f"### Plan indicators: {ind['indicators']} indicators for {ind['areas']:,} areas ({ind['snapshots']:,} "
+        f"snapshots), {ind['year']}",
+        "",
+        f"The data the measures read, inserted set-based before the run ({ind['setup_seconds']} s): "
+        f"{data['needs']:,} needs and {data['service_records']:,} service records as in the services part (the same "
+        f"helper), {employment:,} employment spells (a current one for seven persons in ten — in work in one of the "
+        f"seven forms, unable to work, or in work until 2024 — and an earlier one, ended 2021, for three in ten, so "
+        f"new jobs and new businesses since 2021 are told apart), {data['department_records']:,} pension and medical "
+        f"insurance records from the departments, {data['trainees']:,} trainees on this year's courses, "
+        f"{data['school_records']:,} school records of children aged 6–15 and {data['home_modifications']:,} home "
+        f"modifications this year, and {benefits}."
+        + _measured_alone(ind) + _busy(ind),
+        "",
+        f"`indicators_compute(year={ind['year']}, replace=True)` as officers start it (as of {ind['as_of']}): one "
+        "grouped query per indicator's measure, rolled up the area tree in Python, the snapshots written with "
+        "`bulk_create`. Floor: each measure as one hand-written grouped query (`GROUP BY residence_area_id`) with the "
+        "same conditions, the same roll-up as a walk up the parents, and the snapshots written with `COPY`. Both run "
+        f"in a transaction rolled back, alternating, {len(ind['compute_seconds']['all'])} times: best (median in "
+        f"brackets). The service's snapshots, computed once more for real, equal the floor's in every area for "
+        f"{covered} of the {ind['indicators']} measures"
+        + (" (all of them)" if not ind["not_covered"] else f" (not covered: {', '.join(ind['not_covered'])})")
+        + ", or the run stops. New jobs and new businesses count a first-ever spell too (the spell before, if any, "
+        "was not work, or not a business).",
+        "",
+        "| what | seconds | measures (their queries) | roll-up | snapshot objects, the rest | writing the snapshots "
+        "(the INSERTs' execution) | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        f"| floor: hand-written SQL, roll-up, `COPY` | {_times(ind['floor_seconds'])} | {fp['measures']:.2f} "
+        f"| {fp['roll_up']:.2f} | | {fp['write']:.2f} | 1 |",
+        f"| `indicators_compute` | {_times(ind['compute_seconds'])} | {cp['measure_by_area']:.2f} "
+        f"({cp['measure_queries']:.2f}) | {cp['rolled_up']:.2f} | {cp['other']:.2f} | {cp['bulk_create']:.2f} "
+        f"({cp['insert_sql']:.2f}) | **{ind['ratio']}×** |",
+        "",
+        f"Once for real, with its commit: {ind['committed_seconds']:.2f} s. {_indicators_where(ind)}",
+        "",
+        "Each measure's query, best of the runs (seconds), slowest first; the figure is the province's (counted, or "
+        "counted / of for a rate).",
+        "",
+        "| measure | province | areas | service s | floor s | ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+        f"The annual monitoring report for {ind['report_area']} from the snapshots (`reports.annual_pdf`, "
+        f"WeasyPrint): best {ind['pdf_seconds']['best']:.2f} s (median {ind['pdf_seconds']['median']:.2f} s), "
+        f"{ind['pdf_bytes']:,} bytes; the first in the process, loading WeasyPrint and its fonts, "
+        f"{ind['pdf_first_seconds']:.2f} s. The XLSX (`reports.annual_xlsx`): {ind['xlsx_seconds']['best']:.2f} s, "
+        f"{ind['xlsx_bytes']:,} bytes"
+        + (" — it reads the same figures, so nearly all of the PDF's time is WeasyPrint laying out and drawing it."
+           if ind["xlsx_seconds"]["best"] < ind["pdf_seconds"]["best"] / 4 else "."),
+        "",
+        f"The dashboard under load: gunicorn ({board['gunicorn_workers']} sync workers) as for the person file "
+        f"below, {board['clients']} clients logged in as the province-wide officer, each page for "
+        f"{board['seconds']:g} s after a warm-up: `/indicators/` (every indicator for the province against its "
+        f"target, from the snapshots) and `/indicators/{board['code']}/` (its years and the areas below, with their "
+        f"charts). Target p95 ≤ {DASHBOARD_P95_MS} ms.",
+        "",
+        "| what | requests | errors | req/s | p50 ms | p95 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        hammered("dashboard `/indicators/`", board["dashboard"]),
+        hammered(f"indicator `/indicators/{board['code']}/`", board["detail"]),
+        hammered("floor `/healthz`", board["floor_healthz"]),
+        "",
+        f"Ratio dashboard ÷ floor: p50 {board['dashboard']['p50_ms'] / board['floor_healthz']['p50_ms']:.2f}, "
+        f"p95 {board['dashboard']['p95_ms'] / board['floor_healthz']['p95_ms']:.2f}. "
+        "Alone (one request at a time, in the bench process through Django's test client, no server): "
+        + "; ".join(f"`{page['path']}` {page['median_ms']:.0f} ms (median), {page['queries']} queries taking "
+                    f"{page['sql_ms']:.0f} ms, the slowest {page['slowest_ms']:.0f} ms"
+                    for page in ind["pages_alone"].values()) + ".",
+        "",
+    ]
+    if plan:
+        for who in ("service", "floor"):
+            lines += [f"<details><summary>EXPLAIN (ANALYZE, BUFFERS) of the {who}'s query for "
+                      f"<code>{plan['measure']}</code> (the measure where the service spends the most time over "
+                      "the floor)</summary>", "", "```", *plan[who], "```", "", "</details>", ""]
+    return lines
+
+
+def _busy(result: dict) -> str:
+    """A warning when other work was using the machine's cores as the part started."""
+    load, cores = result.get("load_average_at_start") or [0], os.cpu_count() or 1
+    if load[0] <= cores:
+        return ""
+    return (f" The machine was busy with other work (load average {load[0]} on {cores} cores as the part started), "
+            "so the absolute times are inflated and noisy; the ratios, floor and service measured alternately in "
+            "the same minutes, are the figures to compare.")
+
+
+def _indicators_where(ind: dict) -> str:
+    """Where the service's time goes beside the floor's, in words, from the figures of the run."""
+    cp, fp = ind["compute_parts"], ind["floor_parts"]
+    text = (f"Where the difference is: the measures' queries take {cp['measure_queries']:.1f} s in the service and "
+            f"{fp['measures']:.1f} s in the floor — the same plans, the ORM's `EXISTS` subqueries being what the floor "
+            f"writes by hand — while the service's Python adds the rest: `bulk_create` {cp['bulk_create']:.1f} s for "
+            f"{ind['snapshots']:,} rows (of which {cp['insert_sql']:.1f} s at the database; `COPY` of the same rows "
+            f"takes {fp['write']:.1f} s), the `Snapshot` objects and the rest {cp['other']:.1f} s, and `rolled_up` "
+            f"{cp['rolled_up']:.1f} s (it reads every area's path again for each of the {ind['indicators']} "
+            f"measures; the floor's walk up the parents takes {fp['roll_up']:.2f} s).")
+    plan = (ind.get("plan") or {}).get("service") or []
+    jit = next((re.search(r"Total ([\d.]+) ms", line) for line in plan if "Timing:" in line), None)
+    executed = next((re.search(r"Execution Time: ([\d.]+) ms", line) for line in plan if "Execution" in line), None)
+    if jit and executed:
+        text += (f" Every measure's query is a scan of the persons with one index probe per person for each "
+                 f"`EXISTS`; in the plan below, JIT compilation takes {float(jit.group(1)) / 1000:.1f} s of its "
+                 f"{float(executed.group(1)) / 1000:.1f} s.")
+    return text
+
+
 def _levy_target_row(levy: dict | None) -> str:
     return ("| annual quota review, 50,000 employers / 200,000 employees ÷ the bare SQL of the same checks (≤ 3×); "
             "one declaration p95 | " + (f"{levy['ratio']}× ({levy['review_seconds']['best']} s) "
@@ -345,6 +532,102 @@ def _levy_lines(levy: dict | None) -> list[str]:
         "",
         f"Verdicts: {verdicts}. Levy of the year: {float(levy['levy_total']):,.2f} 元. Generating the data took "
         f"{levy['setup_seconds']} s.",
+        "",
+    ]
+
+
+PORTAL_PAGES = (  # (key, page, path shown, who, floor key)
+    ("home", "home 网上办事大厅", "/portal/", "visitor", "floor_healthz"),
+    ("login_page", "sign-in page (GET)", "/portal/login/", "visitor", "floor_healthz"),
+    ("application", "application: receipt and progress", "/portal/me/applications/<pk>/", "resident",
+     "floor_healthz_signed_in"),
+    ("apply_what", "applying online, first step", "/portal/me/persons/<pk>/apply/", "resident",
+     "floor_healthz_signed_in"),
+)
+
+
+def _portal_target_row(portal: dict | None) -> str:
+    clients = portal["clients"] if portal else PORTAL_CLIENTS
+    label = (f"| online portal (网上办事), {clients} clients: req/s and p95 of home / sign-in page / application "
+             "/ first step of applying (÷ `/healthz` p95, signed in as the page is; no target) | ")
+    if not portal:
+        return label + "not run | not run |"
+    cells = "; ".join(
+        f"{portal[key]['requests_per_s']:g} req/s, {portal[key]['p95_ms']:.0f} ms "
+        f"({portal[key]['p95_ms'] / portal[floor]['p95_ms']:.1f}×)" for key, *_rest, floor in PORTAL_PAGES)
+    floor, signed_in = portal["floor_healthz"], portal["floor_healthz_signed_in"]
+    return (label + f"{cells}; `/healthz` {floor['requests_per_s']:g} req/s, {floor['p95_ms']:.0f} ms (signed in "
+            f"{signed_in['requests_per_s']:g} req/s, {signed_in['p95_ms']:.0f} ms); sign-in POST "
+            f"{portal['sign_in']['requests_per_s']:g} req/s, {portal['sign_in']['p95_ms']:.0f} ms "
+            "| not run (PostgreSQL only) |")
+
+
+def _portal_lines(portal: dict | None) -> list[str]:
+    if not portal:
+        return []
+    setup, alone, hasher = portal["setup"], portal["setup"]["pages_alone"], portal["setup"]["password_hasher"]
+    cores = portal.get("cores") or os.cpu_count()
+
+    def row(label: str, path: str, who: str, r: dict, floor: dict | None) -> str:
+        ratio = ("1" if floor is None else f"{r['requests_per_s'] / floor['requests_per_s']:.2f} / "
+                 f"{r['p50_ms'] / floor['p50_ms']:.2f} / **{r['p95_ms'] / floor['p95_ms']:.2f}**")
+        return (f"| {label} | `{path}` | {who} | {r['n']} | {r['errors']} | {r['requests_per_s']:g} "
+                f"| {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['max_ms']:.1f} | {ratio} |")
+
+    rows = [row(label, path, who, portal[key], portal[floor]) for key, label, path, who, floor in PORTAL_PAGES]
+    rows += [row("floor: `/healthz`", "/healthz", "visitor", portal["floor_healthz"], None),
+             row("floor: `/healthz`", "/healthz", "resident", portal["floor_healthz_signed_in"], None)]
+    alone_rows = [f"| `{page['path']}` | {page['median_ms']:.1f} | {page['queries']} | {page['sql_ms']:.1f} |"
+                  for key in ("home", "login_page", "application", "apply_what", "floor_healthz")
+                  for page in [alone[key]]]
+    sign_in, app = portal["sign_in"], alone["application"]
+    cost = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in hasher.items() if k not in ("algorithm",
+                                                                                            "verify_median_ms"))
+    return [
+        f"### Online portal (网上办事): home, sign-in and application pages under {portal['clients']} concurrent "
+        "clients",
+        "",
+        f"Issue 8's measure. The pages read one person and one application, so the registry's size does not enter "
+        f"them: the part ran on a small registry ({setup['persons']:,} persons) with {setup['residents']} resident "
+        "accounts made as the portal makes them (a user with the role resident and its `ResidentAccount`), each the "
+        "confirmed proxy (本人) of one registered person, for whom it has applied online for the nursing allowance "
+        f"(`application_submit`, by the resident). Machine: {cores} cores." + _measured_alone(portal) + _busy(portal),
+        "",
+        f"gunicorn ({portal['gunicorn_workers']} sync workers, WhiteNoise, `DEBUG` off) on 127.0.0.1; "
+        f"{portal['clients']} Python threads, each a browser with its own cookies, request one page for "
+        f"{portal['seconds']:g} s after a warm-up (the floors {portal['seconds'] / 2:g} s). The home and sign-in pages "
+        "as a visitor sees them (not signed in); the application page and the first step of applying signed in, each "
+        "client as its own resident (signed in through the portal's form with its ID number) on its own "
+        "application and person. The floor is `/healthz`, a trivial Django view through the same middleware — "
+        "not free of the database: it runs `SELECT 1`, and with a session cookie the session middleware also reads "
+        "the session and, as on every request (`SESSION_SAVE_EVERY_REQUEST`), writes it back; so the visitor pages "
+        "are compared with `/healthz` not signed in and the resident pages with `/healthz` signed in. The load "
+        f"generator shares the {cores} cores with the server.",
+        "",
+        "| page | path | as | requests | errors | req/s | p50 ms | p95 ms | max ms | ÷ floor: req/s, p50, p95 |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        *rows,
+        "",
+        f"Signing in (a POST of the portal's form, each client as its own resident, the `302` to 我的办事 timed; the "
+        f"sign-in page's `GET` not repeated): {sign_in['n']} sign-ins, {sign_in['errors']} errors, "
+        f"**{sign_in['requests_per_s']:g} per second**, p50 {sign_in['p50_ms']:.0f} ms, p95 {sign_in['p95_ms']:.0f} "
+        f"ms, max {sign_in['max_ms']:.0f} ms. Deliberately slow: the password is checked with {hasher['algorithm']} "
+        f"({cost}; {hasher['verify_median_ms']:.0f} ms for one check alone in Python) and django-axes records each "
+        "attempt, so the sign-in is bound by the hash on the cores, not by the pages — that is what protects the "
+        "accounts against guessing.",
+        "",
+        "Each page alone (one request at a time, in the bench process through Django's test client, no server):",
+        "",
+        "| path | median ms | queries | their ms |",
+        "|---|---:|---:|---:|",
+        *alone_rows,
+        "",
+        ("So the resident pages' time is mostly Python (the view, the template, the middleware), not SQL: alone, the "
+         if app["sql_ms"] < app["median_ms"] / 2 else "Alone, the ")
+        + f"application page needs {alone['application']['median_ms']:.0f} ms of a core "
+        f"({alone['application']['sql_ms']:.0f} ms of it in {alone['application']['queries']} queries), which on "
+        f"{cores} cores caps the server at about {cores * 1000 / alone['application']['median_ms']:.0f} of them per "
+        "second before the session writes, gunicorn and the load generator take their share.",
         "",
     ]
 
@@ -398,6 +681,8 @@ def engine_section(name: str, result: dict) -> str:
         *_benefits_lines(result.get("benefits")),
         *_levy_lines(result.get("levy")),
         *_services_lines(result.get("services")),
+        *_indicators_lines(result.get("indicators")),
+        *_portal_lines(result.get("portal")),
         f"### Person file page under load ({page['clients']} concurrent clients, loopback)",
         "",
         f"gunicorn ({page['gunicorn_workers']} sync workers, WhiteNoise, `DEBUG` off) on 127.0.0.1; "
@@ -833,7 +1118,7 @@ application adds to the least work the database must do.
 make bench                                   # full: PostgreSQL 1,000,000 persons, SQLite 100,000
 .venv/bin/python bench/run.py --quick        # smoke run in a couple of minutes
 .venv/bin/python bench/run.py --skip-sqlite  # or --skip-postgres
-.venv/bin/python bench/run.py --only levy   # one part (levy, services) on a fresh PostgreSQL registry, spliced in
+.venv/bin/python bench/run.py --only levy   # one part (levy, services, indicators, portal) on a fresh PostgreSQL registry, spliced in
 canlian synth_persons --persons 1000000 [--seed N] [--areas N]   # the generator alone, into an empty database
 ```
 
@@ -888,6 +1173,8 @@ def _targets(results: dict) -> str:
     rows += _payroll_targets(pg, sq)
     rows.append(_levy_target_row((pg or {}).get("levy")))
     rows.append(_services_target_row((pg or {}).get("services")))
+    rows.append(_indicators_target_row((pg or {}).get("indicators")))
+    rows.append(_portal_target_row((pg or {}).get("portal")))
     rows.append("| person file under 20 clients: p95 | " + " | ".join(
         f"{r['page']['person_file']['p95_ms']:.0f} ms ({r['page']['person_file']['requests_per_s']} req/s)" if r
         else "not run" for r in (pg, sq)) + " |")
@@ -899,6 +1186,9 @@ ONLY = {
     "levy": (bench_levy, _levy_target_row, _levy_lines, "| annual quota review", "### Annual quota review"),
     "services": (bench_services, _services_target_row, _services_lines, "| needs worklist",
                  "### Needs and services"),
+    "indicators": (bench_indicators, _indicators_target_row, _indicators_lines, "| indicators:",
+                   "### Plan indicators"),
+    "portal": (bench_portal, _portal_target_row, _portal_lines, "| online portal", "### Online portal"),
 }
 
 
@@ -911,17 +1201,22 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
     parser.add_argument("--report-from", metavar="JSON", help="rewrite the report from a saved run's JSON output")
     parser.add_argument("--only", choices=sorted(ONLY),
-                        help="load a fresh PostgreSQL registry and measure this part alone (levy, services)")
+                        help="load a fresh PostgreSQL registry and measure this part alone (levy, services, "
+                             "indicators; portal on a small registry)")
+    parser.add_argument("--clients", type=int, dest="clients_override",
+                        help="clients for the pages under load (default 20; the portal's 50), e.g. for a smoke run")
     opts = parser.parse_args()
     opts.pg_persons, opts.sqlite_persons = (20_000, 20_000) if opts.quick else (1_000_000, 100_000)
     opts.queries = 100 if opts.quick else 500
     opts.pg_import_rows, opts.sqlite_import_rows = (2_000, 2_000) if opts.quick else (100_000, 10_000)
-    opts.clients, opts.seconds, opts.warmup = 20, (8 if opts.quick else 30), (2 if opts.quick else 5)
+    opts.clients = opts.clients_override or 20
+    opts.seconds, opts.warmup = (8, 2) if opts.quick else (30, 5)
     opts.workers = 2 * (os.cpu_count() or 1) + 1  # gunicorn's rule of thumb
     opts.communities = 1000 if opts.quick else 5000
     opts.payroll_repeat = 3
     opts.levy_employers, opts.levy_employees = (1_000, 4_000) if opts.quick else (50_000, 200_000)
     opts.services_queries = 10 if opts.quick else 50
+    opts.indicators_repeat = 3
 
     if opts.report_from:
         saved = json.loads(Path(opts.report_from).read_text().strip().splitlines()[-1])

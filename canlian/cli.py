@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(["load_demo_employment"])
         _django(["load_demo_services"])
         _django(["load_demo_indicators"])
+        _django(["load_demo_portal"])
     elif command == "serve":
         _serve(argv[1:])
     else:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "canlian.employment",
     "canlian.services",
     "canlian.indicators",
+    "canlian.portal",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +230,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 MEDIA_ROOT = DATA_DIR / "media"
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", default=10) * 1024 * 1024
 DOCUMENTS_PER_APPLICATION = 10
+
+# Text messages (短信验证码): the class that sends them; the default writes them to DATA_DIR/sms/outbox.jsonl.
+SMS_BACKEND = env_str("SMS_BACKEND", "canlian.portal.sms.FileBackend")
 
 # Department API: calls per token per minute.
 API_RATE_LIMIT_PER_MINUTE = env_int("API_RATE_LIMIT_PER_MINUTE", default=120)

@@ -26,5 +26,6 @@ urlpatterns = [
     path("employment/", include("canlian.employment.urls")),
     path("services/", include("canlian.services.urls")),
     path("indicators/", include("canlian.indicators.urls")),
+    path("portal/", include("canlian.portal.urls")),
     path("", include("canlian.registry.urls")),
 ]

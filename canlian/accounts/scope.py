@@ -1,7 +1,9 @@
 """Area scope (数据权限): which areas, and so which persons, a staff member may see."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from canlian.accounts.models import Proxy
 from canlian.areas.models import Area
 from canlian.areas.selectors import area_subtree, under_paths
 
@@ -23,5 +25,22 @@ def scope_paths(user) -> list[str]:
 
 
 def residence_in_scope(user, *, prefix: str = "") -> Q:
-    """The condition "lives in one of the user's areas or below" on a person (or on `prefix`person)."""
+    """The condition "lives in one of the user's areas or below" on a person (or on `prefix`person); for a
+    resident, "is one of the persons a confirmed authorisation names" (本人 or a ward)."""
+    if getattr(user, "is_resident", False):
+        return Q(**{f"{prefix}pk__in": acted_for(user)})
     return under_paths(scope_paths(user), path_field=f"{prefix}residence_area__path")
+
+
+def acted_for(user) -> QuerySet:
+    """The ids of the persons a resident may see and act for: their confirmed authorisations (授权代办)."""
+    if not user.is_authenticated or not user.is_active:
+        return Proxy.objects.none().values("person_id")
+    return Proxy.objects.filter(resident=user, state=Proxy.State.CONFIRMED).values("person_id")
+
+
+def staff_required(by) -> None:
+    """For a write only staff make (review, approval, recording a service …): a resident's scope covers the persons
+    they act for, which is enough to apply or withdraw, never to decide."""
+    if getattr(by, "is_resident", False):
+        raise PermissionDenied

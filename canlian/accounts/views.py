@@ -8,6 +8,7 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("用户名或密码不正确。连续输错多次后账号将被暂时锁定。"),
         "inactive": _("此账号已停用，请联系系统管理员。"),
+        "resident": _("这是居民账户：请从“网上办事”登录。"),
     }
 
     def __init__(self, *args, **kwargs):
@@ -16,6 +17,11 @@ class LoginForm(AuthenticationForm):
         self.fields["password"].label = _("密码")
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["password"].widget = forms.PasswordInput(attrs={"autocomplete": "current-password"})
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.is_resident:  # residents sign in on the portal, which has their pages and session rules
+            raise forms.ValidationError(self.error_messages["resident"], code="resident")
 
 
 class LoginView(auth_views.LoginView):

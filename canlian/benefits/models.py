@@ -112,6 +112,8 @@ class Application(models.Model):
                                    on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     reason = models.CharField(_("驳回或撤回原因"), max_length=200, blank=True)
+    # 补正: what an officer asked the applicant to add; cleared when they answer. The deadline does not stop.
+    info_request = models.CharField(_("请补充的材料或情况"), max_length=200, blank=True)
     history = HistoricalRecords(verbose_name=_("申请办理记录"))
 
     class Meta:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from canlian.accounts.models import Role
-from canlian.accounts.scope import residence_in_scope, scope_paths
+from canlian.accounts.scope import residence_in_scope, scope_paths, staff_required
 from canlian.areas.models import Area
 from canlian.benefits import payroll, rules
 from canlian.benefits.choices import Scheme
@@ -29,7 +29,7 @@ from canlian.benefits.models import (
 from canlian.benefits.selectors import benefit_facts, benefit_options, standard_rows
 from canlian.common.masking import mask_id_number
 from canlian.common.records import history_stamp, reason_required
-from canlian.common.uploads import document_checked
+from canlian.common.uploads import document_checked, document_cleaned
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.choices import CertificateStatus, LifeStatus
@@ -63,12 +63,7 @@ def application_submit(*, person: Person, scheme: str, by, note: str = "", on: d
         raise ValidationError({"scheme": _("请选择补贴项目。")})
     if len(documents) > settings.DOCUMENTS_PER_APPLICATION:
         raise ValidationError({"documents": _("一份申请最多上传 %(n)d 个材料。") % {"n": settings.DOCUMENTS_PER_APPLICATION}})
-    checked = []
-    for upload in documents:
-        try:
-            checked.append((upload, document_checked(upload)))
-        except ValidationError as error:
-            raise ValidationError({"documents": error.messages}) from None
+    checked = _documents_checked(documents)
     _require_person_in_scope(person, by)
     if person.life_status != LifeStatus.ACTIVE:
         raise ValidationError(_("人员状态为“%(s)s”，不能申请补贴。") % {"s": person.get_life_status_display()})
@@ -83,12 +78,29 @@ def application_submit(*, person: Person, scheme: str, by, note: str = "", on: d
             application.save()
     except IntegrityError:
         raise ValidationError({"scheme": _("此人已有一份“%(s)s”申请正在办理。") % {"s": Scheme(scheme).label}}) from None
+    _documents_store(application, checked, by=by)
+    return application
+
+
+def _documents_checked(documents: list[File]) -> list[tuple[File, dict]]:
+    """Each upload as it will be kept (images saved again without their metadata) with its facts; the first bad
+    one refuses them all, its reason at the documents field."""
+    checked = []
+    for upload in documents:
+        try:
+            cleaned = document_cleaned(upload)
+            checked.append((cleaned, document_checked(cleaned)))
+        except ValidationError as error:
+            raise ValidationError({"documents": error.messages}) from None
+    return checked
+
+
+def _documents_store(application: Application, checked: list[tuple[File, dict]], *, by) -> None:
     for upload, facts in checked:
         stored = facts.pop("stored_name")
         document = ApplicationDocument(application=application, uploaded_by=by, **facts)
         document.file.save(stored, upload, save=False)
         document.save()
-    return application
 
 
 def _with_opinion(action: str, note: str) -> str:
@@ -100,6 +112,7 @@ def _with_opinion(action: str, note: str) -> str:
 def application_review(*, application: Application, by, note: str = "", on: date | None = None) -> Application:
     """The community's review passed (社区审核), with the reviewer's opinion: the federation approves within its
     deadline."""
+    staff_required(by)
     on = on or timezone.localdate()
     application = _lock(application, allowed={State.SUBMITTED}, by=by)
     if by.pk == application.submitted_by_id:
@@ -123,6 +136,7 @@ def _require_checker(application: Application, by) -> None:
 def application_approve(*, application: Application, by, note: str = "", on: date | None = None) -> Entitlement:
     """Approve (残联审批): the entitlement starts the month after (configurable). The submitter or the community
     reviewer cannot approve: money needs a second person (maker ≠ checker)."""
+    staff_required(by)
     on = on or timezone.localdate()
     application = _lock(application, allowed={State.REVIEWED}, by=by)
     _require_checker(application, by)
@@ -151,6 +165,7 @@ def application_approve(*, application: Application, by, note: str = "", on: dat
 @transaction.atomic
 def application_reject(*, application: Application, by, reason: str, on: date | None = None) -> Application:
     """Reject at review or approval, with the reason the person will be told (驳回须说明理由)."""
+    staff_required(by)
     reason = reason_required(reason, message=_("请填写驳回原因，申请人会看到这段说明。"))[:200]
     application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
     if application.state == State.REVIEWED:
@@ -169,6 +184,41 @@ def application_withdraw(*, application: Application, by, reason: str) -> Applic
     application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
     application.state, application.reason = State.WITHDRAWN, reason
     history_stamp(application, by=by, reason=_("撤回：%(r)s") % {"r": reason})
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_info_request(*, application: Application, by, message: str) -> Application:
+    """Ask the applicant for a document or a fact (请补充材料); they see it online and answer there or at the
+    counter. The application stays where it is on the worklist."""
+    message = reason_required(message, field="note", message=_("请写明需要补充什么，申请人会看到这句话。"))[:200]
+    application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
+    if by.is_resident:
+        raise ValidationError(_("只有工作人员可以要求补充材料。"))
+    application.info_request = message
+    history_stamp(application, by=by, reason=_("请补充材料：%(m)s") % {"m": message})
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_info_answer(*, application: Application, by, note: str = "", documents: list[File] = ()) -> Application:
+    """Answer a request for more (补正): a note, documents, or both; the request is then cleared."""
+    application = _lock(application, allowed={State.SUBMITTED, State.REVIEWED}, by=by)
+    if not application.info_request:
+        raise ValidationError(_("这份申请没有需要补充的内容。"))
+    note = " ".join((note or "").split())[:200]
+    if not note and not documents:
+        raise ValidationError({"note": _("请填写补充说明或上传材料。")})
+    if application.documents.count() + len(documents) > settings.DOCUMENTS_PER_APPLICATION:
+        raise ValidationError({"documents": _("一份申请最多上传 %(n)d 个材料。") % {"n": settings.DOCUMENTS_PER_APPLICATION}})
+    _documents_store(application, _documents_checked(documents), by=by)
+    if note:  # on the worklist beside the application, for the officer who asked
+        application.note = f"{application.note}；{_('补充')}：{note}"[-200:]
+    application.info_request = ""
+    history_stamp(application, by=by, reason=_("已补充：%(n)s") % {
+        "n": note or _("上传了 %(k)d 个材料") % {"k": len(documents)}})
     application.save()
     return application
 
@@ -451,6 +501,7 @@ def recoveries_detect(*, on: date, person: Person | None = None) -> int:
 def recovery_settle(*, recovery: Recovery, by, state: str, note: str, on: date | None = None) -> Recovery:
     """Close a recovery: the money came back (已追回, with the receipt), or the federation writes it off (核销) with
     the reason — money not recovered is the federation's decision, not a community officer's."""
+    staff_required(by)
     note = reason_required(note, message=_("请填写办结说明：追回的收据号或核销的理由。"))[:200]
     recovery = Recovery.objects.select_for_update().select_related("person").get(pk=recovery.pk)
     _require_person_in_scope(recovery.person, by)

@@ -48,9 +48,11 @@ _ACTIONS = {
     "reject": lambda application, by, note: services.application_reject(application=application, by=by, reason=note),
     "withdraw": lambda application, by, note: services.application_withdraw(application=application, by=by,
                                                                            reason=note),
+    "info": lambda application, by, note: services.application_info_request(application=application, by=by,
+                                                                           message=note),
 }
 _DONE = {"review": gettext_lazy("社区审核通过"), "approve": gettext_lazy("已批准"), "reject": gettext_lazy("已驳回"),
-         "withdraw": gettext_lazy("已撤回")}
+         "withdraw": gettext_lazy("已撤回"), "info": gettext_lazy("已请申请人补充材料")}
 
 
 @person_staff_required
@@ -62,7 +64,7 @@ def applications(request):
     def make_form(application, data):
         return NoteForm(data, prefix=f"item{application.pk}",
                         label=_("意见（%(name)s）") % {"name": application.person.name},
-                        required_message=_("请填写意见：审核、审批写“同意”等意见，驳回、撤回写明原因。"))
+                        required_message=_("请填写意见：审核、审批写“同意”等意见，驳回、撤回写明原因，补充材料写明要什么。"))
 
     def act(application, note):
         action = request.POST.get("action")

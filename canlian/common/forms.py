@@ -34,6 +34,7 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault("allow_empty_file", True)  # the service's check names the empty file in its message
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):

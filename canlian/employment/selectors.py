@@ -124,9 +124,11 @@ def plan_progress(*, user, since: date, until: date) -> dict:
                                                started_on__gte=since, started_on__lte=until)
                .annotate(was_employed=Subquery(before.order_by("-started_on").values("employed")[:1]),
                          was_form=Subquery(before.order_by("-started_on").values("form")[:1])))
-    founders = started.filter(form=EmploymentForm.SELF_EMPLOYED).exclude(was_form=EmploymentForm.SELF_EMPLOYED) \
+    # The spell before, if any: a first-ever spell has none (NULL), and NOT (NULL = x) would drop it.
+    founders = started.filter(form=EmploymentForm.SELF_EMPLOYED).filter(
+        Q(was_form__isnull=True) | ~Q(was_form=EmploymentForm.SELF_EMPLOYED)) \
         .values("person").distinct().count()
-    employed = started.exclude(form=EmploymentForm.SELF_EMPLOYED).exclude(was_employed=True) \
+    employed = started.exclude(form=EmploymentForm.SELF_EMPLOYED).filter(Q(was_employed__isnull=True) | Q(was_employed=False)) \
         .values("person").distinct().count()
     trained = TrainingEnrolment.objects.filter(residence_in_scope(user, prefix="person__"),
                                                course__starts_on__gte=since, course__starts_on__lte=until)

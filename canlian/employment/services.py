@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc
 
-from canlian.accounts.scope import residence_in_scope, scoped_areas
+from canlian.accounts.scope import residence_in_scope, scoped_areas, staff_required
 from canlian.areas.models import Area
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, parse_certificate_number
 from canlian.common.records import history_stamp
@@ -44,6 +44,7 @@ def employment_record_add(*, person: Person, by, employed: bool, started_on: dat
                           not_working_reason: str = "", employer: Employer | None = None, employer_name: str = "",
                           monthly_income: Decimal | None = None, note: str = "") -> EmploymentRecord:
     """Record a person's employment status from a day; the open spell ends the day before."""
+    staff_required(by)
     if not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
         raise ValidationError(_("该人员不在您负责的区域内。"))
     if employed and form not in EmploymentForm.values:

@@ -34,6 +34,7 @@ from canlian.exchange.api_schemas import (
 from canlian.exchange.models import DepartmentToken, ImportBatch
 from canlian.exchange.sources import SOURCES
 from canlian.registry.choices import CertificateStatus
+from canlian.registry.proofs import proof_read
 
 logger = logging.getLogger(__name__)
 
@@ -238,10 +239,12 @@ def list_batch(request, batch_id: Path[int, P(ge=1, le=MAX_ID)]):
 
 @api.get("/certificates/{number}/verification", auth=DepartmentTokenAuth(DepartmentToken.Scope.VERIFY_CERTIFICATES),
          response={200: VerificationOut, 404: ErrorOut, **ERRORS}, summary="核验残疾人证",
-         description="只回答证件今天是否有效及其类别、等级，不提供持证人的其他信息。")
+         description="只回答证件今天是否有效及其类别、等级，不提供持证人的其他信息；"
+                     "带 proof 时另答《残疾人证有效证明》是否为本平台为此证出具（proof_issued_on 为出具日期，否则为空）。")
 def certificate_verification(request, number: Path[str, P(description="残疾人证号：18位身份证号 + 类别(1–7) + 等级(1–4)，"
                                                                     "补发证另加 B1、B2…",
-                                                        example="15250119800101011842")]):
+                                                        example="15250119800101011842")],
+                             proof: Query[str, P(max_length=400, description="《残疾人证有效证明》底部的证明编号（选填）：核对证明是否为本平台出具")] = ""):
     try:
         parsed = parse_certificate_number(number)
     except IdNumberError as error:
@@ -255,7 +258,8 @@ def certificate_verification(request, number: Path[str, P(description="残疾人
     return {"number": number, "valid": certificate.is_valid_on(today), "status": status,
             "status_label": str(CertificateStatus(status).label), "category": certificate.category,
             "category_label": certificate.get_category_display(), "grade": certificate.grade,
-            "grade_label": certificate.get_grade_display()}
+            "grade_label": certificate.get_grade_display(),
+            "proof_issued_on": proof_read(proof, number=number) if proof else None}
 
 
 # --- school-age children for education (适龄残疾儿童少年入学) -------------------------------------------------

@@ -64,6 +64,7 @@ class VerificationOut(Schema):
     category_label: str
     grade: int
     grade_label: str
+    proof_issued_on: date | None = Field(None, description="证明编号真实且属于此证时，证明的出具日期")
 
 
 class ChildOut(Schema):

@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "canlian.indicators"
     verbose_name = _("规划指标")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from canlian.indicators import handlers
+
+        handlers.subscribe()

@@ -147,9 +147,12 @@ def _entered(self_employed: bool):
                   .annotate(was_employed=Subquery(before.order_by("-started_on").values("employed")[:1]),
                             was_form=Subquery(before.order_by("-started_on").values("form")[:1])))
         if self_employed:
-            spells = spells.filter(form=EmploymentForm.SELF_EMPLOYED).exclude(was_form=EmploymentForm.SELF_EMPLOYED)
+            # The spell before, if any: a first-ever spell has none (NULL), and NOT (NULL = x) would drop it.
+            spells = spells.filter(form=EmploymentForm.SELF_EMPLOYED).filter(
+                Q(was_form__isnull=True) | ~Q(was_form=EmploymentForm.SELF_EMPLOYED))
         else:
-            spells = spells.exclude(form=EmploymentForm.SELF_EMPLOYED).exclude(was_employed=True)
+            spells = spells.exclude(form=EmploymentForm.SELF_EMPLOYED).filter(
+                Q(was_employed__isnull=True) | Q(was_employed=False))
         return _persons(on).filter(Exists(spells.filter(person=OuterRef("pk"))))
     return rows
 

@@ -3,22 +3,26 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
 from canlian.accounts.scope import scoped_areas
 from canlian.areas.models import Area
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
+from canlian.common.forms import attach_errors
 from canlian.common.views import year_asked
 from canlian.common.worklists import WORKLIST_PER_PAGE
 from canlian.indicators import reports, selectors, services
+from canlian.indicators.forms import FollowUpForm, HouseholdEventForm, RiskCloseForm
 from canlian.indicators.measures import MEASURES, as_of
+from canlian.indicators.rules import RiskReason
 
 
 def _area(request):
@@ -158,3 +162,85 @@ def evaluation(request):
         "area": area, "year": year, "rows": rows, "baseline_year": BASELINE_YEAR, "plan_year": PLAN_YEAR,
         "years": selectors.years_computed(),
         "stage": _("终期评估") if year >= PLAN_YEAR else _("中期评估") if year >= 2023 else _("年度评估")})
+
+
+# --- the poverty-relapse watchlist (防止返贫监测) ------------------------------------------------------------
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def watchlist(request):
+    """返贫监测: the open risks in the user's areas, overdue follow-ups first; a sweep of the areas on request."""
+    if request.method == "POST":
+        result = services.watchlist_sweep(households=selectors.households_in_scope(request.user))
+        message = _("已核查 %(h)d 户：新识别风险 %(o)d 项，条件已不满足 %(c)d 项。") % {
+            "h": result.households, "o": result.opened, "c": result.cleared}
+        access_log_record(request=request, action=AccessLog.Action.EDIT, detail=message)
+        messages.success(request, message)
+        return redirect("indicators:watchlist")
+    today = timezone.localdate()
+    reason = request.GET.get("reason", "")
+    reason = reason if reason in RiskReason.values else ""
+    overdue = request.GET.get("overdue") == "1"
+    flags = selectors.risk_flags_open(user=request.user)
+    counts = dict(flags.order_by().values_list("reason").annotate(n=Count("pk")))
+    page = Paginator(selectors.risk_flags_open(user=request.user, reason=reason, overdue_on=today if overdue else None),
+                     WORKLIST_PER_PAGE).get_page(request.GET.get("page"))
+    heads = selectors.household_heads([f.household for f in page.object_list], user=request.user)
+    for flag in page.object_list:
+        flag.head = heads.get(flag.household_id)
+    return render(request, "indicators/watchlist.html", {
+        "page": page, "today": today, "reason": reason, "overdue": overdue, "total": sum(counts.values()),
+        "overdue_count": flags.filter(follow_up_due__lt=today).count(),
+        "households": flags.values("household").distinct().count(),
+        "tabs": [{"reason": value, "label": label, "count": counts.get(value, 0)}
+                 for value, label in RiskReason.choices]})
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def watch_household(request, pk: int):
+    """One household under watch: its risks and why, the follow-ups and assistance, and the forms to add them."""
+    household = selectors.household_watched(user=request.user, pk=pk)
+    head = selectors.household_heads([household], user=request.user).get(household.pk)  # logs name the family
+    open_flags = list(household.risk_flags.filter(closed_on__isnull=True).order_by("follow_up_due", "pk"))
+    action = request.POST.get("action") if request.method == "POST" else None
+
+    def posted(key: str):
+        return request.POST if action == key else None
+
+    event_form = HouseholdEventForm(posted("event"), prefix="event")
+    follow_up_form = FollowUpForm(posted("visit"), prefix="visit", initial={"visited_on": timezone.localdate()})
+    close_form = RiskCloseForm(posted("close"), prefix="close", flags=open_flags)
+    form = {"event": event_form, "visit": follow_up_form, "close": close_form}.get(action)
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action == "event":
+                services.household_event_record(household=household, by=request.user, **data)
+            elif action == "visit":
+                services.follow_up_record(household=household, by=request.user, **data)
+            else:
+                services.risk_flag_close(flag=next(f for f in open_flags if f.pk == data["flag"]), by=request.user,
+                                         note=data["note"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            message = {"event": _("已登记家庭变故，并已按规则重新核查这户家庭。"), "visit": _("已登记跟踪帮扶。"),
+                       "close": _("已关闭返贫风险。")}[action]
+            access_log_record(request=request, action=AccessLog.Action.EDIT, person=head,
+                              detail=_("%(m)s（%(h)s）") % {"m": message, "h": household})
+            messages.success(request, message)
+            return redirect("indicators:watch_household", pk=household.pk)
+    members = selectors.household_members_visible(user=request.user, household=household)
+    if request.method == "GET":
+        access_log_record(request=request, action=AccessLog.Action.VIEW, person=head,
+                          detail=_("查看返贫监测家庭：%(h)s") % {"h": household})
+    has_errors = form is not None and bool(form.errors)
+    return render(request, "indicators/watch_household.html", {
+        "household": household, "head": head, "members": members, "open_flags": open_flags, "today": timezone.localdate(),
+        "closed_flags": household.risk_flags.filter(closed_on__isnull=False).order_by("-closed_on"),
+        "follow_ups": household.follow_ups.select_related("recorded_by"),
+        "events": household.events.select_related("recorded_by"),
+        "event_form": event_form, "follow_up_form": follow_up_form, "close_form": close_form,
+        "has_errors": has_errors}, status=400 if has_errors else 200)

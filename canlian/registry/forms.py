@@ -183,3 +183,11 @@ class HouseholdIncomeForm(forms.Form):
     income_year = forms.IntegerField(label=_("收入年度"), min_value=2000, max_value=2100,
                                      widget=forms.TextInput(attrs={"inputmode": "numeric"}))
 
+
+
+class OutcomeForm(forms.Form):
+    """办理结果 of a certificate request, shown to the applicant."""
+
+    outcome = forms.CharField(label=_("办理结果"), max_length=200, help_text=_("例如：已评定，2026-12-05 发证；或不予办理的原因。"),
+                              error_messages={"required": _("请填写办理结果，居民会看到它。"),
+                                              "max_length": _("最多 200 字。")})

@@ -307,3 +307,60 @@ class AssistanceStatus(models.Model):
 
     def is_active_on(self, day: date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day < self.ended_on)
+
+
+class CertificateRequest(models.Model):
+    """A request about a disability certificate (证件申请), online or at the counter: an assessment and a first card
+    for someone not yet registered, the renewal of a card, or the reissue of a lost one. The officer of the area
+    handles it with the registry's own pages (登记、评定、发证、换证、补发) and closes it with the outcome."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("残疾评定和办证")
+        RENEWAL = "renewal", _("到期换证")
+        REISSUE = "reissue", _("遗失补办")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("已提交，待受理")
+        DONE = "done", _("已办结")
+        REFUSED = "refused", _("未予办理")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    kind = models.CharField(_("申请事项"), max_length=10, choices=Kind.choices)
+    state = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.SUBMITTED)
+    person = models.ForeignKey(Person, verbose_name=_("残疾人"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="certificate_requests")
+    # Who the request is about when they are not on the register yet (残疾评定和办证), and where they live.
+    applicant_name = models.CharField(_("申请人姓名"), max_length=50, blank=True)
+    applicant_id_number = models.CharField(_("申请人身份证号"), max_length=18, blank=True)
+    area = models.ForeignKey("areas.Area", verbose_name=_("所在社区（嘎查）"), on_delete=models.PROTECT, related_name="+")
+    category = models.PositiveSmallIntegerField(_("残疾类别（自述）"), choices=Category.choices, null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    note = models.CharField(_("申请说明"), max_length=200, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("申请人账户"), on_delete=models.PROTECT,
+                                     related_name="+")
+    submitted_on = models.DateField(_("申请日期"))
+    due_on = models.DateField(_("受理时限"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("办结日期"), null=True, blank=True)
+    outcome = models.CharField(_("办理结果"), max_length=200, blank=True)
+    history = HistoricalRecords(verbose_name=_("证件申请办理记录"))
+
+    class Meta:
+        verbose_name = _("证件申请")
+        verbose_name_plural = _("证件申请")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], condition=Q(state="submitted", person__isnull=False),
+                                    name="certificate_request_one_open"),
+            models.UniqueConstraint(fields=["applicant_id_number", "kind"],
+                                    condition=Q(state="submitted", person__isnull=True),
+                                    name="certificate_request_one_open_new"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person or self.applicant_name} {self.get_kind_display()}"
+
+    @property
+    def who(self) -> str:
+        return self.person.name if self.person_id else self.applicant_name

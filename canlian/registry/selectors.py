@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canlian.accounts.scope import residence_in_scope, scoped_areas
+from canlian.accounts.scope import residence_in_scope, scope_paths, scoped_areas
+from canlian.areas.selectors import under_paths
 from canlian.common.ids import IdNumberError, clean_number, normalize_id_number, upgrade_legacy_id
 from canlian.common.masking import mask_certificate_number, mask_id_number
 from canlian.parameters.selectors import parameter_int
@@ -20,6 +21,7 @@ from canlian.registry.models import (
     Assessment,
     AssistanceStatus,
     Certificate,
+    CertificateRequest,
     Household,
     HouseholdMember,
     Person,
@@ -193,7 +195,7 @@ def household_facts(*, user, person: Person, on: date):
     facts = [
         rules.MemberFacts(relation=m.relation, birth_date=m.person.birth_date if m.person_id else m.birth_date,
                           disabled=m.person_id is not None and m.person.life_status == LifeStatus.ACTIVE)
-        for m in members
+        for m in members if not (m.person_id and m.person.life_status == LifeStatus.DECEASED)  # cares for no one
     ]
     flags = rules.household_flags(facts, on=on,
                                   elder_parent_age=parameter_int("household.elder_parent_age", on=on))
@@ -346,3 +348,10 @@ def assistance_list_changes(*, listed: QuerySet, mentioned: QuerySet, area, kind
 def assistance_statuses_on(person: Person, on: date) -> list[AssistanceStatus]:
     """The statuses a person holds on a day (e.g. 低保 and 低保边缘 never together, but 低保 and 特困 may be)."""
     return [spell for spell in person.assistance_statuses.all() if spell.is_active_on(on)]
+
+
+def certificate_requests_open(*, user) -> QuerySet[CertificateRequest]:
+    """证件申请 waiting in the user's areas, the nearest deadline first."""
+    return (CertificateRequest.objects.filter(state=CertificateRequest.State.SUBMITTED)
+            .filter(under_paths(scope_paths(user), path_field="area__path"))
+            .select_related("person", "area", "submitted_by").order_by("due_on", "pk"))

@@ -10,7 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canlian.accounts.scope import scoped_areas
+from canlian.accounts.scope import residence_in_scope, scoped_areas
 from canlian.areas.models import Area
 from canlian.common.ids import (
     IdNumberError,
@@ -24,15 +24,17 @@ from canlian.common.ids import (
 from canlian.common.masking import mask_id_number
 from canlian.common.records import history_stamp, reason_required
 from canlian.common.text import pinyin_initials
+from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
 from canlian.registry import events, rules
-from canlian.registry.choices import WG_DOMAINS, CertificateStatus, LifeStatus, Relation, WgAnswer
+from canlian.registry.choices import WG_DOMAINS, Category, CertificateStatus, LifeStatus, Relation, WgAnswer
 from canlian.registry.models import (
     Assessment,
     AssessmentFinding,
     AssistanceStatus,
     Certificate,
     CertificateComponent,
+    CertificateRequest,
     Household,
     HouseholdMember,
     Person,
@@ -573,3 +575,92 @@ def assistance_statuses_apply(*, listed: QuerySet, mentioned: QuerySet, area: Ar
     events.publish(events.AssistanceStatusesChanged(area_code=area.code, kinds=tuple(kinds), on=on, started=started,
                                                     corrected=corrected, ended=ended))
     return {"started": started, "corrected": corrected, "ended": ended}
+
+
+# --- certificate requests (证件申请) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def certificate_request_submit(*, by, kind: str, area: Area, person: Person | None = None, applicant_name: str = "",
+                               applicant_id_number: str = "", category: int | None = None, phone: str = "",
+                               note: str = "", on: date | None = None) -> CertificateRequest:
+    """Ask for an assessment and a first card (someone not yet registered), a renewal or a lost card's reissue
+    (证件申请); the area's officer accepts it within the set working days. Made by an officer or a resident for
+    someone they act for."""
+    on = on or _today()
+    errors: dict[str, list[str]] = {}
+    if kind not in CertificateRequest.Kind.values:
+        errors["kind"] = [_("请选择申请事项。")]
+    if kind == CertificateRequest.Kind.NEW:
+        try:
+            applicant_id_number = clean_id_number(applicant_id_number, field="applicant_id_number")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        try:
+            applicant_name = clean_person_name(applicant_name, field="applicant_name")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        # Whether the number is already on the register is not said here: the officer finds the match.
+        if category is not None and category not in Category.values:
+            errors["category"] = [_("请选择残疾类别。")]
+        person = None
+    elif person is None:
+        errors["kind"] = [_("换证、补证须为已登记的残疾人办理。")]
+    else:
+        if not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
+            errors["kind"] = [_("该人员不在您负责的区域内。")]
+        elif not person.certificates.exists():
+            errors["kind"] = [_("%(n)s 还没有残疾人证：请申请残疾评定和办证。") % {"n": person.name}]
+        area, applicant_name, applicant_id_number = person.residence_area, "", ""
+    if phone:
+        try:
+            phone = clean_phone(phone, field="phone")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    request = CertificateRequest(
+        kind=kind, person=person, applicant_name=applicant_name, applicant_id_number=applicant_id_number, area=area,
+        category=category, phone=phone, note=" ".join(note.split())[:200], submitted_by=by, submitted_on=on,
+        due_on=add_working_days(on, parameter_int("certificate.request_working_days", on=on)))
+    history_stamp(request, by=by, reason=_("提交申请"))
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        raise ValidationError({"kind": _("这项申请已经提交过，正在办理。")}) from None
+    return request
+
+
+def _certificate_request_locked(request: CertificateRequest) -> CertificateRequest:
+    request = CertificateRequest.objects.select_for_update().select_related("area", "person").get(pk=request.pk)
+    if request.state != CertificateRequest.State.SUBMITTED:
+        raise ValidationError(_("这项申请已经%(s)s。") % {"s": request.get_state_display()})
+    return request
+
+
+@transaction.atomic
+def certificate_request_decide(*, request: CertificateRequest, by, done: bool, outcome: str) -> CertificateRequest:
+    """Close a request with what was done (已办结: 已评定发证、已换证、已补发) or why not (未予办理)."""
+    request = _certificate_request_locked(request)
+    if not by.works_with_persons or not scoped_areas(by).filter(pk=request.area_id).exists():
+        raise ValidationError(_("这项申请不在您负责的区域内。"))
+    outcome = reason_required(outcome, field="outcome", message=_("请填写办理结果，居民会看到它。"))[:200]
+    request.state = CertificateRequest.State.DONE if done else CertificateRequest.State.REFUSED
+    request.decided_by, request.decided_on, request.outcome = by, _today(), outcome
+    history_stamp(request, by=by, reason=outcome)
+    request.save()
+    return request
+
+
+@transaction.atomic
+def certificate_request_withdraw(*, request: CertificateRequest, by, reason: str) -> CertificateRequest:
+    """The person (or whoever made the request) withdraws it (撤回)."""
+    request = _certificate_request_locked(request)
+    if request.submitted_by_id != by.pk and not scoped_areas(by).filter(pk=request.area_id).exists():
+        raise ValidationError(_("只有申请人或负责区域的工作人员可以撤回。"))
+    reason = reason_required(reason, message=_("请填写撤回原因，例如“不再需要”。"))[:200]
+    request.state, request.outcome = CertificateRequest.State.WITHDRAWN, reason
+    history_stamp(request, by=by, reason=_("撤回：%(r)s") % {"r": reason})
+    request.save()
+    return request

@@ -14,6 +14,7 @@ urlpatterns = [
     path("persons/<int:pk>/certificates/issue/", views.certificate_issue, name="certificate_issue"),
     path("persons/<int:pk>/certificates/register/", views.certificate_register, name="certificate_register"),
     path("persons/<int:pk>/household/", views.household_edit, name="household_edit"),
+    path("certificates/requests/", views.certificate_requests, name="certificate_requests"),
     path("certificates/expiring/", views.certificates_expiring, name="certificates_expiring"),
     path("certificates/<int:pk>/regrade/", views.certificate_regrade, name="certificate_regrade"),
     path("certificates/<int:pk>/<slug:action>/", views.certificate_action, name="certificate_action"),

@@ -13,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from canlian.accounts.decorators import person_staff_required
-from canlian.accounts.models import Role
-from canlian.accounts.scope import scoped_areas
+from canlian.accounts.models import Proxy, Role
+from canlian.accounts.scope import residence_in_scope, scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
@@ -31,6 +31,7 @@ from canlian.registry.forms import (
     HouseholdIncomeForm,
     HouseholdMemberForm,
     LifeStatusForm,
+    OutcomeForm,
     PersonEditForm,
     PersonForm,
     RevealIdForm,
@@ -45,6 +46,8 @@ def workbench(request):
     """The home page: each role's worklists (工作台)."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
+    if request.user.is_resident:
+        return redirect("portal:home")
     today = timezone.localdate()
     context = {"today": today}
     if request.user.works_with_persons:
@@ -53,6 +56,9 @@ def workbench(request):
         context["expiring_count"] = selectors.certificates_expiring(user=request.user, on=today).count()
         context["notice_days"] = parameter_int("certificate.expiry_notice_days", on=today)
         context["active_count"] = persons.filter(life_status=LifeStatus.ACTIVE).count()
+        context["requests_count"] = selectors.certificate_requests_open(user=request.user).count()
+        context["proxies_count"] = Proxy.objects.filter(residence_in_scope(request.user, prefix="person__"),
+                                                        state=Proxy.State.PENDING).count()
     elif request.user.role == Role.FEDERATION_LEADER:
         context["summary"] = selectors.certificate_summary_by_category(user=request.user)
     return render(request, "registry/workbench.html", context)
@@ -339,6 +345,37 @@ def household_edit(request, pk: int):
         "member_form": member_form, "income_form": income_form, "create_form": create_form,
         "has_errors": bool(member_form.errors or income_form.errors or create_form.errors),
     })
+
+
+@person_staff_required
+@require_http_methods(["GET", "POST"])
+def certificate_requests(request):
+    """证件申请: assessments and first cards, renewals and reissues asked for online or at the counter; handle
+    them on the person's file, then close each with the outcome the applicant will read."""
+    waiting = selectors.certificate_requests_open(user=request.user)
+    forms = {}
+    if request.method == "POST":
+        chosen = request.POST.get("request", "")
+        found = get_object_or_404(waiting, pk=int(chosen) if chosen.isdigit() and len(chosen) < 18 else 0)
+        form = OutcomeForm(request.POST, prefix=f"r{found.pk}")
+        if form.is_valid():
+            try:
+                services.certificate_request_decide(request=found, by=request.user,
+                                                    done=request.POST.get("action") == "done",
+                                                    outcome=form.cleaned_data["outcome"])
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                access_log_record(request=request, action=AccessLog.Action.EDIT, person=found.person,
+                                  detail=_("证件申请：%(r)s，%(o)s") % {"r": found, "o": form.cleaned_data["outcome"]})
+                messages.success(request, _("已办理：%(r)s") % {"r": found})
+                return redirect("registry:certificate_requests")
+        forms[found.pk] = form
+    page = Paginator(waiting, 25).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.form = forms.get(item.pk) or OutcomeForm(prefix=f"r{item.pk}")
+    return render(request, "registry/certificate_requests.html", {
+        "page": page, "today": timezone.localdate(), "has_errors": bool(forms)}, status=400 if forms else 200)
 
 
 @person_staff_required

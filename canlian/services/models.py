@@ -84,6 +84,7 @@ class Need(models.Model):
         SURVEY = "survey", _("入户调查")
         SCREENING = "screening", _("儿童筛查")
         OFFICER = "officer", _("工作人员登记")
+        PORTAL = "portal", _("网上申请")
 
     person = models.ForeignKey("registry.Person", verbose_name=_("残疾人"), on_delete=models.PROTECT,
                                related_name="needs")

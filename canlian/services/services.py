@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from canlian.accounts.scope import residence_in_scope
+from canlian.accounts.scope import residence_in_scope, staff_required
 from canlian.common.numbers import money
 from canlian.common.records import history_stamp, reason_required
 from canlian.common.uploads import document_checked
@@ -245,6 +245,7 @@ def service_record_add(*, person: Person, by, kind: str, subtype: str, need: Nee
                        note: str = "") -> ServiceRecord:
     """Record a service (or a referral to one): checked against its type's rules; a need it answers is referred,
     and met when the service ends completed."""
+    staff_required(by)
     _require_in_scope(person, by)
     Person.objects.select_for_update().get(pk=person.pk)  # one at a time: yearly caps add up the person's records
     today = timezone.localdate()
@@ -335,6 +336,7 @@ NEXT_STEP = {Step.APPLIED: Step.SURVEYED, Step.SURVEYED: Step.IN_WORKS, Step.IN_
 def modification_apply(*, person: Person, by, applied_on: date, need: Need | None = None,
                        note: str = "") -> ModificationProject:
     """Open a modification project for a household (申请); one open project per person."""
+    staff_required(by)
     _require_in_scope(person, by)
     if applied_on > timezone.localdate():
         raise ValidationError({"applied_on": _("申请日期不能晚于今天。")})
@@ -363,6 +365,7 @@ def modification_advance(*, project: ModificationProject, by, on: date, plan: st
                          note: str = "") -> ModificationProject:
     """Move a project one step on: surveyed (with the plan), works started (with the contractor), accepted (with
     the cost, the subsidy and at least one photo) — acceptance records the service and meets the need."""
+    staff_required(by)
     project = ModificationProject.objects.select_for_update().select_related("person").get(pk=project.pk)
     _require_in_scope(project.person, by)
     following = NEXT_STEP.get(project.step)
@@ -426,6 +429,8 @@ def _accept(project: ModificationProject, *, by, on: date, cost, subsidy, photos
 
 @transaction.atomic
 def modification_cancel(*, project: ModificationProject, by, note: str) -> ModificationProject:
+    """Cancel a project that has not been accepted (取消), with the reason."""
+    staff_required(by)
     project = ModificationProject.objects.select_for_update().select_related("person").get(pk=project.pk)
     _require_in_scope(project.person, by)
     if project.step not in NEXT_STEP:
@@ -445,6 +450,7 @@ def modification_cancel(*, project: ModificationProject, by, note: str) -> Modif
 @transaction.atomic
 def child_case_open(*, person: Person, by, on: date | None = None) -> Need:
     """Open a children's rehabilitation case (立案) for a child the rule accepts; screened children's cases say so."""
+    staff_required(by)
     on = on or timezone.localdate()
     _require_in_scope(person, by)
     facts = person_facts(person, on=on)

@@ -62,3 +62,65 @@ document.addEventListener("DOMContentLoaded", function () {
 
   window.setTimeout(poll, 2000);
 });
+
+// 朗读本页 (portal): read the page's main content aloud with the browser's own speech synthesis. The button stays
+// hidden where the browser cannot speak; a second press stops.
+document.addEventListener("DOMContentLoaded", function () {
+  var button = document.querySelector("[data-read-aloud]");
+  if (!button || !("speechSynthesis" in window)) { return; }
+  var start = button.textContent;
+  button.hidden = false;
+  button.setAttribute("aria-pressed", "false");
+  button.addEventListener("click", function () {
+    if (window.speechSynthesis.speaking) {
+      window.speechSynthesis.cancel();
+      return;
+    }
+    var main = document.getElementById("main").cloneNode(true);
+    main.querySelectorAll("[data-read-aloud], [hidden], script, .visually-hidden").forEach(function (node) {
+      node.remove();
+    });
+    var speech = new SpeechSynthesisUtterance(main.innerText || main.textContent);
+    speech.lang = document.documentElement.lang === "en" ? "en-GB" : "zh-CN";
+    speech.onend = speech.onerror = function () {
+      button.textContent = start;
+      button.setAttribute("aria-pressed", "false");
+    };
+    button.textContent = button.getAttribute("data-label-stop");
+    button.setAttribute("aria-pressed", "true");
+    window.speechSynthesis.speak(speech);
+  });
+});
+
+// Session expiry (portal): two minutes before an idle session ends, say so in the page (no pop-up) with a
+// 继续使用 button that restarts the clock. Without JavaScript the session simply ends; the login page says why.
+document.addEventListener("DOMContentLoaded", function () {
+  var notice = document.querySelector("[data-session-warning]");
+  if (!notice) { return; }
+  var seconds = parseInt(notice.getAttribute("data-seconds"), 10);
+  if (!(seconds > 180)) { return; }
+  var timer;
+  function arm() {
+    timer = window.setTimeout(function () {
+      notice.hidden = false;
+      notice.setAttribute("role", "alert");
+    }, (seconds - 120) * 1000);
+  }
+  // Extend in the background, so what the user has typed on this page stays where it is.
+  var form = notice.querySelector("form");
+  form.addEventListener("submit", function (event) {
+    if (!window.fetch) { return; }
+    event.preventDefault();
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                         headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); return; } // ended already: the sign-in page says so
+        notice.hidden = true;
+        notice.removeAttribute("role");
+        window.clearTimeout(timer);
+        arm();
+      })
+      .catch(function () { form.submit(); });
+  });
+  arm();
+});

@@ -11,12 +11,13 @@ register = template.Library()
 @register.inclusion_tag("includes/field.html")
 def field(bound_field, width: str = ""):
     """Label above, hint, error message, then the control described by both; radios in a fieldset."""
-    if isinstance(bound_field.field.widget, RadioSelect):
-        value = "" if bound_field.value() is None else str(bound_field.value())
-        return {"field": bound_field, "radios": [
+    if isinstance(bound_field.field.widget, RadioSelect):  # CheckboxSelectMultiple is one too
+        value = bound_field.value()
+        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {"" if value is None else str(value)}
+        return {"field": bound_field, "input_type": bound_field.field.widget.input_type, "radios": [
             # The first option carries the field's id, so the error summary's link lands on it.
             {"id": bound_field.auto_id if index == 0 else f"{bound_field.auto_id}_{index}", "value": choice,
-             "label": label, "checked": str(choice) == value}
+             "label": label, "checked": str(choice) in chosen}
             for index, (choice, label) in enumerate(bound_field.field.choices)]}
     described = []
     if bound_field.help_text:
@@ -45,8 +46,10 @@ def error_summary(*forms):
     for form in forms:
         if form is None or not form.errors:
             continue
+        # A form-wide error (wrong password …) links to the form's first field, where the answer starts again.
+        first = next((bound for bound in form if not bound.is_hidden), None)
         for error in form.non_field_errors():
-            items.append({"href": "", "text": error})
+            items.append({"href": f"#{first.auto_id}" if first else "", "text": error})
         for bound in form:
             for error in bound.errors:
                 items.append({"href": f"#{bound.auto_id}", "text": f"{bound.label}：{error}"})

@@ -231,7 +231,20 @@ def test_a_valid_certificate_is_verified_with_category_and_grade_only(client, ci
     response = _call(client, "get", f"/certificates/{spaced}/verification", civil_affairs)
     assert response.json() == {"number": certificate.number, "valid": True, "status": "valid",
                                "status_label": "有效", "category": 4, "category_label": "肢体残疾", "grade": 2,
-                               "grade_label": "二级"}
+                               "grade_label": "二级", "proof_issued_on": None}
+
+
+def test_a_validity_proof_is_confirmed_for_its_own_card_only(client, civil_affairs, officer, areas):
+    from canlian.registry.proofs import proof_token
+
+    card = make_certificate(person=make_person(by=officer, area=areas["beijiang"]), by=officer)
+    other = make_certificate(person=make_person(by=officer, area=areas["beijiang"], name="李四", sequence=13), by=officer)
+    token = proof_token(card.number, on=date(2026, 11, 2))
+    answer = _call(client, "get", f"/certificates/{card.number}/verification?proof={token}", civil_affairs).json()
+    assert answer["proof_issued_on"] == "2026-11-02"
+    for number, proof in ((other.number, token), (card.number, token[:-2] + "xx")):
+        answer = _call(client, "get", f"/certificates/{number}/verification?proof={proof}", civil_affairs).json()
+        assert answer["proof_issued_on"] is None
 
 
 def test_an_expired_certificate_is_not_valid(client, civil_affairs, officer, areas):

@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from canlian.areas.models import Area
 from canlian.benefits.demo import demo_benefits_load
 from canlian.employment.demo import demo_employment_load
 from canlian.indicators import selectors, services
-from canlian.indicators.models import Snapshot
+from canlian.indicators.demo import demo_watchlist_load
+from canlian.indicators.models import FollowUp, HouseholdEvent, RiskFlag, Snapshot
+from canlian.indicators.rules import RiskReason
 from canlian.registry.demo import CITY, demo_load
 from canlian.services.demo import demo_services_load
 
@@ -72,3 +75,16 @@ def test_a_communitys_figures_add_up_to_the_city(city):
                                              indicator__code="registered").values_list("numerator", flat=True)
     assert total == 773 and list(sumu_and_below)
     assert Snapshot.objects.get(area=city, year=2022, indicator__code="registered").as_of == date(2022, 12, 31)
+
+
+def test_the_watchlist_demo_has_every_kind_of_risk_overdue_visits_follow_ups_and_a_closed_flag(city):
+    loaded = demo_watchlist_load()
+    today = timezone.localdate()
+    open_flags = RiskFlag.objects.filter(closed_on__isnull=True)
+    assert set(RiskFlag.objects.values_list("reason", flat=True)) == set(RiskReason.values)
+    assert loaded == {"flags": RiskFlag.objects.count(), "open": open_flags.count()}
+    assert open_flags.filter(follow_up_due__lt=today).exists() and open_flags.filter(follow_up_due__gte=today).exists()
+    assert FollowUp.objects.exists() and HouseholdEvent.objects.count() == 6
+    closed = RiskFlag.objects.get(closed_on__isnull=False)
+    assert closed.reason == RiskReason.LOW_INCOME and closed.close_note.endswith("（演示）")
+    assert demo_watchlist_load() == {"flags": RiskFlag.objects.count()}  # a second load changes nothing
