@@ -153,8 +153,9 @@ def test_an_officer_follows_up_a_flagged_household_closes_the_risk_and_records_a
     expect(open_risks).to_contain_text("大额医疗支出")
     expect(open_risks).to_contain_text("医疗自付 23,800.00 元（1 笔）")
     expect(page.get_by_role("table", name="家庭变故")).to_contain_text("23800.00")
+    # The closed low-income risk stays closed: its facts (the income recorded) have not changed since.
     assert set(RiskFlag.objects.filter(household=wang, closed_on__isnull=True).values_list("reason", flat=True)) == {
-        "medical_spending", "low_income"}  # the income is still under the line: flagged anew
+        "medical_spending"}
     assert_accessible(page, state="household with a medical bill")
     elder_toggle(page, on=True)
     assert_accessible(page, state="household, elder mode")
