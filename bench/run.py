@@ -562,6 +562,16 @@ def _portal_target_row(portal: dict | None) -> str:
             "| not run (PostgreSQL only) |")
 
 
+def _portal_busy(portal: dict, cores: int) -> str:
+    load = (portal.get("load_average_at_start") or [0])[0]
+    if load <= cores:
+        return ""
+    return (f" The machine was busy with other work (load average {load} on {cores} cores as the part started), so "
+            "the absolute figures are inflated and noisy; each floor was measured by the same clients minutes after "
+            "the pages, so the ratios are the better figures to compare, though load that came or went between "
+            "them moves them too.")
+
+
 def _portal_lines(portal: dict | None) -> list[str]:
     if not portal:
         return []
@@ -591,7 +601,8 @@ def _portal_lines(portal: dict | None) -> list[str]:
         f"them: the part ran on a small registry ({setup['persons']:,} persons) with {setup['residents']} resident "
         "accounts made as the portal makes them (a user with the role resident and its `ResidentAccount`), each the "
         "confirmed proxy (本人) of one registered person, for whom it has applied online for the nursing allowance "
-        f"(`application_submit`, by the resident). Machine: {cores} cores." + _measured_alone(portal) + _busy(portal),
+        f"(`application_submit`, by the resident). Machine: {cores} cores." + _measured_alone(portal)
+        + _portal_busy(portal, cores),
         "",
         f"gunicorn ({portal['gunicorn_workers']} sync workers, WhiteNoise, `DEBUG` off) on 127.0.0.1; "
         f"{portal['clients']} Python threads, each a browser with its own cookies, request one page for "
