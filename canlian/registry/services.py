@@ -633,7 +633,8 @@ def certificate_request_submit(*, by, kind: str, area: Area, person: Person | No
 
 
 def _certificate_request_locked(request: CertificateRequest) -> CertificateRequest:
-    request = CertificateRequest.objects.select_for_update().select_related("area", "person").get(pk=request.pk)
+    # No select_related: the person is a nullable join, and PostgreSQL cannot lock the nullable side of one.
+    request = CertificateRequest.objects.select_for_update().get(pk=request.pk)
     if request.state != CertificateRequest.State.SUBMITTED:
         raise ValidationError(_("这项申请已经%(s)s。") % {"s": request.get_state_display()})
     return request
