@@ -82,11 +82,16 @@ def _who(user, resident) -> str:
             Role.FEDERATION_LEADER: _("残联")}.get(user.role, _("工作人员"))
 
 
+def _history_steps(item, states, *, resident) -> list[Step]:
+    """An item's history records as steps, oldest first, in the resident's words (who by role, never by name)."""
+    return [Step(at=record.history_date, title=states(record.state).label, detail=record.history_change_reason or "",
+                 by=_who(record.history_user, resident))
+            for record in item.history.select_related("history_user").order_by("history_date", "history_id")]
+
+
 def application_timeline(application: Application, *, resident) -> list[Step]:
-    """What happened to an application, oldest first, in the resident's words (who by role, never by name)."""
-    steps = [Step(at=record.history_date, title=Application.State(record.state).label,
-                  detail=record.history_change_reason or "", by=_who(record.history_user, resident))
-             for record in application.history.select_related("history_user").order_by("history_date", "history_id")]
+    """What happened to an application, with the first payment month once approved."""
+    steps = _history_steps(application, Application.State, resident=resident)
     entitlement = Entitlement.objects.filter(application=application).first()
     if entitlement is not None:
         steps.append(Step(at=steps[-1].at, title=_("开始发放"), by=_("残联"),
@@ -121,9 +126,7 @@ def certificate_request_of(*, user, pk) -> CertificateRequest:
 
 
 def certificate_request_timeline(request: CertificateRequest, *, resident) -> list[Step]:
-    return [Step(at=record.history_date, title=CertificateRequest.State(record.state).label,
-                 detail=record.history_change_reason or "", by=_who(record.history_user, resident))
-            for record in request.history.select_related("history_user").order_by("history_date", "history_id")]
+    return _history_steps(request, CertificateRequest.State, resident=resident)
 
 
 def need_reference(need: Need) -> str:
@@ -131,9 +134,7 @@ def need_reference(need: Need) -> str:
 
 
 def need_timeline(need: Need, *, resident) -> list[Step]:
-    return [Step(at=record.history_date, title=NeedState(record.state).label, detail=record.history_change_reason or "",
-                 by=_who(record.history_user, resident))
-            for record in need.history.select_related("history_user").order_by("history_date", "history_id")]
+    return _history_steps(need, NeedState, resident=resident)
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from canlian.accounts.models import Proxy, Role, User
 from canlian.accounts.scope import residence_in_scope
-from canlian.common.ids import IdNumberError, clean_number, normalize_id_number
+from canlian.common.ids import clean_number
 from canlian.portal.models import ResidentAccount, VerificationCode
 from canlian.portal.sms import sms_send
 from canlian.registry.models import Person
-from canlian.registry.services import clean_person_name
+from canlian.registry.services import clean_id_number, clean_person_name
 
 CODE_MINUTES, CODE_TRIES = 10, 5  # a code lives ten minutes and allows five tries
 CODE_GAP_SECONDS, CODES_PER_HOUR = 60, 5  # per phone and purpose: no SMS bombing, no guessing by resending
@@ -38,13 +38,6 @@ def phone_normalized(raw: str, *, field: str = "phone") -> str:
 
 def name_normalized(raw: str, *, field: str = "name") -> str:
     return clean_person_name(raw, field=field)  # the registry's own rule, so names compare equal to the file's
-
-
-def id_number_normalized(raw: str, *, field: str = "id_number") -> str:
-    try:
-        return normalize_id_number(raw)
-    except IdNumberError as error:
-        raise ValidationError({field: str(error)}) from None
 
 
 def _digest(phone: str, purpose: str, code: str) -> str:
@@ -112,7 +105,7 @@ def _password(password: str, user: User | None = None) -> str:
 
 def sign_up_start(*, id_number: str, name: str, phone: str, address: str | None = None) -> dict:
     """注册 step 1: check who is signing up and send the code; returns the details the second step needs."""
-    details = {"id_number": id_number_normalized(id_number), "name": name_normalized(name),
+    details = {"id_number": clean_id_number(id_number), "name": name_normalized(name),
                "phone": phone_normalized(phone)}
     if _id_number_taken(details["id_number"]):
         raise ValidationError({"id_number": _("这个身份证号已注册。请直接登录；忘记密码可以用注册时的手机号找回。")})
@@ -127,7 +120,7 @@ def _id_number_taken(id_number: str) -> bool:
 def resident_register(*, id_number: str, name: str, phone: str, code: str, password: str) -> User:
     """Open a resident's account (注册) after the phone's code; link the resident's own file when the registry
     holds one under the same ID number and name (confirmed at once when its phone is this phone)."""
-    id_number, name, phone = id_number_normalized(id_number), name_normalized(name), phone_normalized(phone)
+    id_number, name, phone = clean_id_number(id_number), name_normalized(name), phone_normalized(phone)
     if _id_number_taken(id_number):
         raise ValidationError({"id_number": _("这个身份证号已注册。请直接登录；忘记密码可以用注册时的手机号找回。")})
     _password(password, User(username=id_number, display_name=name))
@@ -180,7 +173,7 @@ def proxy_declare(*, resident: User, id_number: str, name: str, relation: str) -
     account = ResidentAccount.objects.get(user=resident)
     if relation not in Proxy.Relation.values:
         raise ValidationError({"relation": _("请选择您与残疾人的关系。")})
-    id_number, name = id_number_normalized(id_number), name_normalized(name)
+    id_number, name = clean_id_number(id_number), name_normalized(name)
     if (relation == Proxy.Relation.SELF) != (id_number == account.id_number):
         raise ValidationError({"relation": _("为本人办理请选择“本人”；为他人代办请填写他人的身份证号。")})
     person = Person.objects.filter(id_number=id_number, name=name).first()
