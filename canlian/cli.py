@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
         _django(["load_demo_benefits"])
         _django(["load_demo_employment"])
         _django(["load_demo_services"])
+        _django(["load_demo_community"])  # before the indicators, whose snapshots read the organisation
         _django(["load_demo_indicators"])
         _django(["load_demo_portal"])
     elif command == "serve":

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "canlian.services",
     "canlian.indicators",
     "canlian.portal",
+    "canlian.rights",
+    "canlian.volunteers",
+    "canlian.organisation",
 ]
 
 MIDDLEWARE = [

@@ -27,5 +27,8 @@ urlpatterns = [
     path("services/", include("canlian.services.urls")),
     path("indicators/", include("canlian.indicators.urls")),
     path("portal/", include("canlian.portal.urls")),
+    path("rights/", include("canlian.rights.urls")),
+    path("volunteers/", include("canlian.volunteers.urls")),
+    path("organisation/", include("canlian.organisation.urls")),
     path("", include("canlian.registry.urls")),
 ]

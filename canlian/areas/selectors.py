@@ -14,3 +14,9 @@ def under_paths(paths: list[str], *, path_field: str = "path") -> Q:
 def area_subtree(areas) -> QuerySet[Area]:
     """Return the given areas and everything under them."""
     return Area.objects.filter(under_paths([area.path for area in areas]))
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an area and of every area above it ("/15/1525/" → ["/15/", "/15/1525/"])."""
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canlian.audit.models import AccessLog
-from canlian.registry.forms import DateInput
+from canlian.common.forms import DateInput
 
 
 class AccessLogFilterForm(forms.Form):

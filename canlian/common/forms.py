@@ -41,3 +41,26 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(item, initial) for item in data]
         return [super().clean(data, initial)] if data else []
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label, **kwargs) -> forms.DateField:
+    """A date with the platform's messages: "请填写…" when missing, the format to use when it is not a date."""
+    return forms.DateField(label=label, widget=DateInput(), error_messages={
+        "required": _("请填写%(label)s。") % {"label": label}, "invalid": _("请按 2026-03-15 的格式填写日期。")},
+        **kwargs)
+
+
+def text_field(label, *, max_length: int, required: bool = True, rows: int = 0, **kwargs) -> forms.CharField:
+    """Free text with the platform's messages; `rows` makes it a text area."""
+    return forms.CharField(
+        label=label, max_length=max_length, required=required,
+        widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
+        error_messages={"required": _("请填写%(label)s。") % {"label": label},
+                        "max_length": _("最多 %(n)d 字。") % {"n": max_length}}, **kwargs)

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts.scope import scoped_areas
+from canlian.common.forms import DateInput
 from canlian.employment.choices import EmployerKind, EmploymentForm, NotWorkingReason
-from canlian.registry.forms import DateInput
 
 _DATE = {"invalid": _("请按 2026-03-15 的格式填写日期。")}
 _NUMBER = {"invalid": _("请输入数字。"), "max_digits": _("数字太大。"), "max_decimal_places": _("最多两位小数。"),

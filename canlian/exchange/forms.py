@@ -5,9 +5,10 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from canlian.areas.models import Area
+from canlian.common.forms import DateInput
 from canlian.exchange.models import MatchOutcome
 from canlian.exchange.sources import SOURCES
-from canlian.registry.forms import AreaChoiceField, DateInput
+from canlian.registry.forms import AreaChoiceField
 
 ACCEPTED_FILES = ".xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet," \
                  "application/vnd.ms-excel,text/csv"

@@ -34,8 +34,8 @@ CATALOGUE = [
     ("new_businesses", "扶持残疾人创业人数（“50 创业”）", "new_businesses", "expected", "二连浩特“十四五”规划",
      {2025: Decimal(50)}),
     ("coordinators", "康复协调员配备（每 80—150 人 1 名）", "", "expected", "二连浩特“十四五”规划", {}),
-    ("community_officers", "社区（嘎查）专职委员覆盖率", "", "binding", "二连浩特“十四五”规划", {2025: Decimal(100)}),
-    ("disabled_cadres", "残联干部中残疾人比例", "", "expected", "二连浩特“十四五”规划", {2025: Decimal(15)}),
+    ("community_officers", "社区（嘎查）专职委员覆盖率", "community_officers", "binding", "二连浩特“十四五”规划", {2025: Decimal(100)}),
+    ("disabled_cadres", "残联干部中残疾人比例", "disabled_cadres", "expected", "二连浩特“十四五”规划", {2025: Decimal(15)}),
 ]
 
 

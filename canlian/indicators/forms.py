@@ -1,10 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from canlian.common.forms import NoteForm
+from canlian.common.forms import DateInput, NoteForm
 from canlian.indicators.models import FollowUp
 from canlian.indicators.rules import EventKind
-from canlian.registry.forms import DateInput
 
 _DATE = {"invalid": _("请按 2026-03-15 的格式填写日期。")}
 

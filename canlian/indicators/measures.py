@@ -2,8 +2,8 @@
 of them count. Every measure groups by the area where the person lives, so one query gives every area's figure.
 
 A measure is registered here by key; an Indicator (data, editable) names its measure. Parts of the plan the
-platform does not yet hold (household income growth, the federation's own staff …) have no measure: the dashboard
-says "no data" for them rather than a number.
+platform does not yet hold (household income growth …) have no measure: the dashboard says "no data" for them
+rather than a number.
 """
 
 from collections.abc import Callable
@@ -24,6 +24,7 @@ class Measure:
     counted: Callable[[date, int], Q] | None = None  # a rate: which rows count; None: the figure is a count
     area_field: str = "residence_area"  # from a row to the area id it is counted in
     persons: bool = True  # the rows are persons (the drill-down lists them)
+    link: str = ""  # rows that are not persons: the page that lists them, by area (a URL name taking ?area=)
 
     @property
     def is_rate(self) -> bool:
@@ -157,6 +158,30 @@ def _entered(self_employed: bool):
     return rows
 
 
+def _villages(on: date, year: int) -> QuerySet:
+    from canlian.areas.models import Area
+
+    return Area.objects.filter(level=Area.Level.VILLAGE)
+
+
+def _officer_in_post(on: date, year: int) -> Q:
+    from canlian.organisation.models import OfficerPost, held_on
+
+    return Q(Exists(OfficerPost.objects.filter(held_on(on), area=OuterRef("pk"))))
+
+
+def _cadres(on: date, year: int) -> QuerySet:
+    from canlian.organisation.models import StaffMember, held_on
+
+    return StaffMember.objects.filter(held_on(on))
+
+
+def _disabled_cadre(on: date, year: int) -> Q:
+    from canlian.organisation.selectors import disabled_condition
+
+    return Q(disabled_condition(on))
+
+
 MEASURES = {measure.key: measure for measure in [
     Measure("registered", _("在册残疾人数"), lambda on, year: _persons(on)),
     Measure("certified", _("持证残疾人数"), lambda on, year: _persons(on).filter(_carded(on))),
@@ -184,6 +209,10 @@ MEASURES = {measure.key: measure for measure in [
             area_field="person__residence_area", persons=False),
     Measure("new_jobs", _("新增就业人数（2021 年起，不含自主创业）"), _entered(self_employed=False)),
     Measure("new_businesses", _("扶持创业人数（2021 年起，自主创业）"), _entered(self_employed=True)),
+    Measure("community_officers", _("专职委员覆盖率：社区和嘎查中配备了专职委员的比例"), _villages, _officer_in_post,
+            area_field="pk", persons=False, link="organisation:posts"),
+    Measure("disabled_cadres", _("残疾人干部比例：在职残联干部中持有效残疾人证的比例"), _cadres, _disabled_cadre,
+            area_field="unit_area", persons=False, link="organisation:cadres"),
 ]}
 
 

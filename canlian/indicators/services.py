@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from canlian.areas.models import Area
+from canlian.areas.selectors import ancestor_paths
 from canlian.common.records import history_stamp, reason_required
 from canlian.indicators import rules, selectors
 from canlian.indicators.measures import MEASURES, Measure, as_of
@@ -40,10 +41,8 @@ def rolled_up(leaves: dict[int, tuple[int, int | None]]) -> dict[int, tuple[int,
     by_path = {path: pk for pk, path in paths.items()}
     totals: dict[int, list] = defaultdict(lambda: [0, None])
     for area_id, (num, den) in leaves.items():
-        path = paths[area_id]
-        parts = path.strip("/").split("/")
-        for depth in range(1, len(parts) + 1):
-            ancestor = by_path.get("/" + "/".join(parts[:depth]) + "/")
+        for path in ancestor_paths(paths[area_id]):
+            ancestor = by_path.get(path)
             if ancestor is None:
                 continue
             total = totals[ancestor]

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canlian.areas.models import Area
+from canlian.common.forms import DateInput
 from canlian.registry.choices import (
     ETHNICITY_CHOICES,
     WG_DOMAINS,
@@ -24,13 +25,6 @@ class AreaChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Area) -> str:
         depth = obj.path.count("/") - 2
         return "　" * max(depth, 0) + obj.name
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class PersonForm(forms.Form):

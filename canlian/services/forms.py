@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from canlian.common.forms import MultipleFileField
-from canlian.registry.forms import DateInput
+from canlian.common.forms import DateInput, MultipleFileField
 from canlian.services.choices import SUBTYPES, ServiceKind, ServiceOutcome
 from canlian.services.models import DeviceProduct, Institution
 
