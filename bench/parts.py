@@ -1538,6 +1538,21 @@ def _indicators_data(connection, *, officer, today) -> dict:
                 entitlement + "SELECT DISTINCT c.person_id, 'nursing_allowance', DATE '2022-01-01', 'active', '' "
                 "FROM registry_certificate c WHERE c.status = 'valid' AND c.grade <= 2 AND c.person_id %% 20 < 17", params)
             counts["nursing_entitlements"] = cursor.rowcount
+        # The federation's organisation: nine communities in ten have an officer in post (one in five of those
+        # since this year, after a vacancy); a dozen cadres per township, one in six a cardholder.
+        cursor.execute("DELETE FROM organisation_officerpost")
+        cursor.execute("DELETE FROM organisation_staffmember")
+        cursor.execute(
+            "INSERT INTO organisation_officerpost (area_id, holder_name, holder_phone, holder_disabled, started_on, "
+            "end_reason) SELECT a.id, '专职委员', '', a.id %% 4 = 0, CASE WHEN a.id %% 5 = 0 THEN %(jan1)s "
+            "ELSE DATE '2021-03-01' END, '' FROM areas_area a WHERE a.level = 'village' AND a.id %% 10 <> 0", params)
+        counts["officer_posts"] = cursor.rowcount
+        cursor.execute(
+            "INSERT INTO organisation_staffmember (name, unit_area_id, position, person_id, started_on) "
+            "SELECT '干部', a.id, '干事', CASE WHEN n %% 6 = 0 THEN (SELECT c.person_id FROM registry_certificate c "
+            "WHERE c.id = a.id * 12 + n) END, DATE '2020-01-01' FROM areas_area a, generate_series(1, 12) n "
+            "WHERE a.level = 'township'", params)
+        counts["cadres"] = cursor.rowcount
     return counts
 
 
@@ -1659,6 +1674,15 @@ def _floor_measures(*, on, year) -> dict[str, tuple[str, dict]]:
         # is NULL, so not counted, for a person with no earlier spell; likewise the earlier spell's form.
         "new_jobs": entered("e.form <> 'self_employed' AND e.was_employed IS NOT TRUE"),
         "new_businesses": entered("e.form = 'self_employed' AND e.was_form IS DISTINCT FROM 'self_employed'"),
+        "community_officers": (
+            "SELECT a.id, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM organisation_officerpost o WHERE o.area_id = a.id "
+            "AND o.started_on <= %(on)s AND (o.ended_on IS NULL OR o.ended_on >= %(on)s))), count(*) "
+            "FROM areas_area a WHERE a.level = 'village' GROUP BY a.id"),
+        "disabled_cadres": (
+            "SELECT s.unit_area_id, count(*) FILTER (WHERE EXISTS (SELECT 1 FROM registry_certificate c "
+            "WHERE c.person_id = s.person_id AND c.issued_on <= %(on)s AND c.valid_until >= %(on)s "
+            "AND (c.status = 'valid' OR c.status_since > %(on)s))), count(*) FROM organisation_staffmember s "
+            "WHERE s.started_on <= %(on)s AND (s.ended_on IS NULL OR s.ended_on >= %(on)s) GROUP BY s.unit_area_id"),
     }
     return {key: (sql, params) for key, sql in queries.items()}
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,10 +51,17 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def message(text, **values):
+    """A message with its values filled in when it is shown, so it is in the reader's language, not in the one
+    active when the form's module was imported."""
+    return lazy(lambda: str(text) % {key: str(value) if isinstance(value, Promise) else value
+                                     for key, value in values.items()}, str)()
+
+
 def date_field(label, **kwargs) -> forms.DateField:
     """A date with the platform's messages: "请填写…" when missing, the format to use when it is not a date."""
     return forms.DateField(label=label, widget=DateInput(), error_messages={
-        "required": _("请填写%(label)s。") % {"label": label}, "invalid": _("请按 2026-03-15 的格式填写日期。")},
+        "required": message(_("请填写%(label)s。"), label=label), "invalid": _("请按 2026-03-15 的格式填写日期。")},
         **kwargs)
 
 
@@ -62,5 +70,13 @@ def text_field(label, *, max_length: int, required: bool = True, rows: int = 0, 
     return forms.CharField(
         label=label, max_length=max_length, required=required,
         widget=forms.Textarea(attrs={"rows": rows}) if rows else None,
-        error_messages={"required": _("请填写%(label)s。") % {"label": label},
-                        "max_length": _("最多 %(n)d 字。") % {"n": max_length}}, **kwargs)
+        error_messages={"required": message(_("请填写%(label)s。"), label=label),
+                        "max_length": message(_("最多 %(n)d 字。"), n=max_length)}, **kwargs)
+
+
+def choice_field(label, choices, *, multiple: bool = False, **kwargs) -> forms.ChoiceField:
+    """A choice (or several) with the platform's messages: "请选择…" when missing or not one of the choices."""
+    field = forms.MultipleChoiceField if multiple else forms.ChoiceField
+    return field(label=label, choices=choices, error_messages={
+        "required": message(_("请选择%(label)s。"), label=label),
+        "invalid_choice": message(_("请从列表中选择%(label)s。"), label=label)}, **kwargs)

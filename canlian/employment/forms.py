@@ -6,19 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from canlian.accounts.scope import scoped_areas
-from canlian.common.forms import DateInput
+from canlian.common.forms import date_field
 from canlian.employment.choices import EmployerKind, EmploymentForm, NotWorkingReason
 
-_DATE = {"invalid": _("请按 2026-03-15 的格式填写日期。")}
 _NUMBER = {"invalid": _("请输入数字。"), "max_digits": _("数字太大。"), "max_decimal_places": _("最多两位小数。"),
            "max_whole_digits": _("数字太大。"), "min_value": _("不能小于 %(limit_value)s。")}
 _EMPLOYED = [("yes", _("已就业")), ("no", _("未就业"))]
 _YES_NO = [("yes", _("是")), ("no", _("否"))]
 
-
-def _date(label, **kwargs) -> forms.DateField:
-    return forms.DateField(label=label, widget=DateInput(), error_messages={
-        "required": _("请填写%(label)s。") % {"label": label}, **_DATE}, **kwargs)
 
 
 def _money(label, digits: int = 14, **kwargs) -> forms.DecimalField:
@@ -38,7 +33,7 @@ class EmploymentRecordForm(forms.Form):
                                            choices=[("", _("（未就业的请选择）")), *NotWorkingReason.choices])
     employer_name = forms.CharField(label=_("工作单位或经营项目"), required=False, max_length=100)
     monthly_income = _money(_("月收入（元）"), digits=10, required=False)
-    started_on = _date(_("起始日期"), help_text=_("此状态从哪一天开始。"))
+    started_on = date_field(_("起始日期"), help_text=_("此状态从哪一天开始。"))
     note = forms.CharField(label=_("备注"), required=False, max_length=200)
 
     def clean(self):
@@ -71,7 +66,7 @@ class DeclarationForm(forms.Form):
                               error_messages={"required": _("请填写年审年度。"), "invalid": _("请输入年份，例如 2026。"),
                                               "min_value": _("年度不能早于 2015 年。"),
                                               "max_value": _("年度不能晚于 2100 年。")})
-    declared_on = _date(_("申报日期"))
+    declared_on = date_field(_("申报日期"))
     staff_count = forms.DecimalField(label=_("上年在职职工年平均人数"), max_digits=10, decimal_places=2, min_value=0,
                                      help_text=_("签订一年以上劳动合同的在职职工，按全年平均计算，可有小数。"),
                                      error_messages={"required": _("请填写在职职工年平均人数。"), **_NUMBER})
@@ -110,14 +105,14 @@ class EmployeeForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    paid_on = _date(_("缴款日期"))
+    paid_on = date_field(_("缴款日期"))
     amount = _money(_("实缴金额（元）"), help_text=_("保障金加上逾期的滞纳金。"))
 
 
 class LevyCalculatorForm(forms.Form):
     """The public levy calculator's inputs (用人单位自助测算)."""
 
-    declared_on = _date(_("申报日期"), help_text=_("按这一天有效的政策计算，通常填今天。"))
+    declared_on = date_field(_("申报日期"), help_text=_("按这一天有效的政策计算，通常填今天。"))
     employer_kind = forms.ChoiceField(label=_("单位类型"), choices=EmployerKind.choices,
                                       error_messages={"required": _("请选择单位类型。")})
     staff_count = forms.DecimalField(label=_("上年在职职工年平均人数"), max_digits=10, decimal_places=2, min_value=0,

@@ -2,6 +2,7 @@
 (WeasyPrint, the CJK font, bar charts drawn here as SVG so the PDF needs no browser)."""
 
 import io
+from datetime import date
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -13,6 +14,8 @@ from django.utils.translation import gettext as _
 from canlian.areas.models import Area
 from canlian.common.spreadsheets import XlsxWriter
 from canlian.indicators import selectors
+from canlian.rights.models import Case
+from canlian.rights.selectors import case_statistics
 
 STATUS = {"met": "● 已达标", "near": "▲ 接近目标", "behind": "■ 未达标", "": "—"}
 
@@ -28,9 +31,12 @@ def _report(area: Area, year: int) -> dict:
             continue
         rows = [(child.name, of_child[child.pk][figure.indicator.pk]) for child in children]
         by_area.append((figure, rows, _bar_chart([(name, f.value) for name, f in rows], percent=figure.is_rate)))
-    return {"area": area, "year": year, "figures": figures, "by_area": by_area,
+    today = timezone.localdate()
+    cases = case_statistics(cases=Case.objects.all(), start=date(year, 1, 1), end=date(year, 12, 31), today=today,
+                            under=area)
+    return {"area": area, "year": year, "figures": figures, "by_area": by_area, "cases": cases,
             "as_of": next((f.as_of for f in figures if f.as_of), None), "status": STATUS,
-            "federation_name": settings.CANLIAN_FEDERATION_NAME, "made_on": timezone.localdate()}
+            "federation_name": settings.CANLIAN_FEDERATION_NAME, "made_on": today}
 
 
 def _bar_chart(points: list[tuple[str, Decimal | None]], *, percent: bool) -> str:
@@ -74,6 +80,17 @@ def annual_xlsx(*, area: Area, year: int) -> bytes:
         for name, child in rows:
             areas.append([figure.indicator.name, name, _value(child), child.numerator, child.denominator,
                           STATUS[child.status]])
+    cases = report["cases"]
+    sheet = writer.sheet(_("维权案件"), [_("项目"), _("分类"), _("件数或比例")])
+    sheet.append([_("受理"), "", cases.received])
+    sheet.append([_("已办结"), "", cases.closed])
+    sheet.append([_("按期办结率"), "", "—" if cases.on_time_rate is None else f"{cases.on_time_rate}%"])
+    sheet.append([_("回访满意率（满意和基本满意）"), "", "—" if cases.satisfaction_rate is None else f"{cases.satisfaction_rate}%"])
+    for title, counts in [(_("按类型"), cases.by_kind), (_("按来源"), cases.by_source),
+                          (_("按区域"), [(a.name, n) for a, n in cases.by_area]),
+                          (_("回访满意度"), cases.satisfaction_labels)]:
+        for label, count in counts:
+            sheet.append([title, str(label), count])
     writer.close()
     return buffer.getvalue()
 

@@ -1,6 +1,6 @@
-"""The Erenhot organisation demo: a community officer in every community and gacha but one (whose officer left this
+"""The Erenhot organisation demo: a community officer in every community and gacha but one (whose officer left in the
 autumn), the five special associations and the communities' own, the facilities the plan names (温馨家园, the
-rehabilitation centre, the care centre still being built), and thirteen cadres of whom two are disabled.
+rehabilitation centre, the care centre still being built), and twelve cadres of whom two are disabled.
 
 Synthetic and deterministic; no real person's data is used.
 """
@@ -29,17 +29,19 @@ CADRES = [  # name, unit (city or sumu), position, started
 
 
 @transaction.atomic
-def demo_organisation_load() -> dict:
+def demo_organisation_load(*, today: date | None = None) -> dict:
     """Posts, associations, facilities and cadres (idempotent: nothing when any post exists)."""
     if OfficerPost.objects.exists():
         return {"posts": OfficerPost.objects.filter(ended_on__isnull=True).count()}
-    today = timezone.localdate()
+    today = today or timezone.localdate()
+    # The last 30 September before today: loaded in spring, "this autumn" would still lie ahead and the post be held.
+    left_on = date(today.year if today > date(today.year, 9, 30) else today.year - 1, 9, 30)
     villages = list(Area.objects.filter(level=Area.Level.VILLAGE).order_by("code"))
     for index, (area, holder) in enumerate(zip(villages, HOLDERS, strict=False)):
         started = date(2021 + index % 3, 1 + index % 12, 1)
-        if holder is None:  # the last gacha's officer moved away this autumn
+        if holder is None:  # the last gacha's officer moved away in the autumn
             OfficerPost.objects.create(area=area, holder_name="包金花", holder_phone="13847900013",
-                                       started_on=date(2021, 5, 1), ended_on=today.replace(month=9, day=30),
+                                       started_on=date(2021, 5, 1), ended_on=left_on,
                                        end_reason="迁居外地")
             continue
         OfficerPost.objects.create(area=area, holder_name=holder, holder_phone=f"1384790{index:04d}",
@@ -68,7 +70,7 @@ def demo_organisation_load() -> dict:
     # Two cadres are disabled persons on the register with a valid card (2 of 12: 16.67%, the plan asks ≥ 15%).
     disabled = list(Person.objects.filter(birth_date__year__range=(1975, 1990))
                     .filter(certificates__in=Certificate.objects.filter(valid_certificate_on(today)))
-                    .order_by("pk")[:2])
+                    .distinct().order_by("pk")[:2])
     for index, (name, unit, position, started) in enumerate(CADRES):
         person = disabled[index // 5] if index in (4, 9) and len(disabled) > index // 5 else None
         StaffMember.objects.create(name=person.name if person else name, unit_area=areas[unit], position=position,

@@ -4,7 +4,7 @@ the facilities, and the cadres with the disabled share."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from canlian.accounts.scope import scoped_areas
@@ -42,7 +42,9 @@ def post_terms(area: Area) -> QuerySet[OfficerPost]:
 
 
 def associations(*, user, on: date) -> QuerySet[Association]:
-    return (Association.objects.filter(area__in=scoped_areas(user), founded_on__lte=on)
+    # The founding date may be unknown (blank): such an association is listed, not hidden for ever.
+    return (Association.objects.filter(area__in=scoped_areas(user))
+            .filter(Q(founded_on__isnull=True) | Q(founded_on__lte=on))
             .exclude(dissolved_on__lte=on).select_related("area"))
 
 
@@ -55,9 +57,12 @@ def disabled_condition(on: date) -> Exists:
     return Exists(Certificate.objects.filter(valid_certificate_on(on), person=OuterRef("person")))
 
 
-def cadres(*, user, on: date) -> QuerySet[StaffMember]:
-    return (StaffMember.objects.filter(held_on(on), unit_area__in=scoped_areas(user))
-            .annotate(disabled=disabled_condition(on)).select_related("unit_area"))
+def cadres(*, user, on: date, under: Area | None = None) -> QuerySet[StaffMember]:
+    """The cadres in post on the day at the federations in the user's areas (or under `under`)."""
+    staff = StaffMember.objects.filter(held_on(on), unit_area__in=scoped_areas(user))
+    if under is not None:
+        staff = staff.filter(unit_area__path__startswith=under.path)
+    return staff.annotate(disabled=disabled_condition(on)).select_related("unit_area")
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,8 @@ class Summary:
         return percent(self.disabled_cadres, self.cadres)
 
 
-def summary(*, user, on: date) -> Summary:
-    rows = posts(user=user, on=on)
-    staff = cadres(user=user, on=on)
+def summary(*, user, on: date, under: Area | None = None) -> Summary:
+    rows = posts(user=user, on=on, under=under)
+    staff = cadres(user=user, on=on, under=under)
     return Summary(villages=len(rows), posts_held=sum(post.holder is not None for post in rows),
                    cadres=staff.count(), disabled_cadres=staff.filter(disabled=True).count())

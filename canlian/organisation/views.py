@@ -83,6 +83,8 @@ def post_detail(request, pk: int):
 def cadres(request):
     """残联干部: who is in post, and how many of them are disabled (规划：不低于 15%)."""
     today = timezone.localdate()
-    rows = selectors.cadres(user=request.user, on=today).order_by("unit_area__path", "name")
+    under = _area_asked(request)  # the indicator page's "查看明细" asks for one area's figure
+    rows = selectors.cadres(user=request.user, on=today, under=under).order_by("unit_area__path", "name")
     return render(request, "organisation/cadres.html", {
-        "rows": rows, "today": today, "summary": selectors.summary(user=request.user, on=today)})
+        "rows": rows, "today": today, "under": under,
+        "summary": selectors.summary(user=request.user, on=today, under=under)})

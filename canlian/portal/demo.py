@@ -22,6 +22,8 @@ from canlian.portal.models import ResidentAccount
 from canlian.registry.choices import CertificateStatus, LifeStatus
 from canlian.registry.demo import DEMO_PASSWORD
 from canlian.registry.models import Person
+from canlian.rights.rules import CaseKind, CaseSource
+from canlian.rights.services import case_assign, case_open, case_reply
 from canlian.services.choices import NeedKind
 from canlian.services.models import Need
 from canlian.services.services import need_open
@@ -65,4 +67,11 @@ def demo_portal_load() -> list[tuple[str, str]]:
                                               message="请上传户口簿首页和本人页的照片")
     need_open(person=paid, by=self_user, kind=NeedKind.ASSISTIVE_DEVICE, source=Need.Source.PORTAL,
               detail="网上申请：轮椅已经用了八年，需要更换")
+    raised = case_open(by=self_user, kind=CaseKind.COMPLAINT, source=CaseSource.PORTAL,
+                       received_on=timezone.localdate(), person=paid, caller_name=paid.name, caller_phone=paid.phone,
+                       summary="小区单元门口新修的台阶没有坡道，轮椅进出不了，希望加装坡道。")
+    beijiang = User.objects.get(username="beijiang")
+    case_assign(case=raised, by=beijiang, officer=beijiang)
+    case_reply(case=raised, by=beijiang, replied_on=timezone.localdate(),
+               reply="已联系物业，物业答应两周内在单元门口加装坡道，届时我们上门回访。")
     return [(self_user.resident_account.phone, paid.name), (GUARDIAN_PHONE, mother.display_name)]

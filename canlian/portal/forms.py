@@ -9,6 +9,7 @@ from canlian.common.forms import MultipleFileField
 from canlian.portal.selectors import login_name
 from canlian.registry.choices import Category
 from canlian.registry.services import clean_id_number
+from canlian.rights.rules import CaseKind
 from canlian.services.choices import NeedKind
 
 ONLINE_SCHEMES = [Scheme.NURSING_ALLOWANCE, Scheme.LIVING_ALLOWANCE]  # the two subsidies, applied for by the person
@@ -189,3 +190,21 @@ class ContactForm(forms.Form):
     phone = _text(_("联系电话"), max_length=20, autocomplete="tel", inputmode="numeric",
                   help_text=_("手机号，或带区号的固定电话。"))
     address = _text(_("居住地址"), max_length=200, required=False, autocomplete="street-address")
+
+
+class CaseForm(forms.Form):
+    """反映问题: whom it is about, what kind of matter, what happened, and how to reach the resident."""
+
+    person = forms.TypedChoiceField(label=_("为谁反映"), coerce=int, widget=forms.RadioSelect, error_messages={
+        "required": _("请选择为谁反映。"), "invalid_choice": _("请选择为谁反映。")})
+    kind = forms.ChoiceField(label=_("事项类型"), widget=forms.RadioSelect, choices=CaseKind.choices, error_messages={
+        "required": _("请选择事项类型。"), "invalid_choice": _("请选择事项类型。")})
+    summary = forms.CharField(label=_("反映的内容"), max_length=1000, widget=forms.Textarea(attrs={"rows": 6}),
+                              help_text=_("请写清楚发生了什么、在哪里、希望怎样解决。最多 1000 字。"),
+                              error_messages={"required": _("请填写反映的内容。"), "max_length": _("最多 1000 字。")})
+    phone = forms.CharField(label=_("联系电话"), max_length=30, help_text=_("工作人员答复时拨打这个电话。"),
+                            error_messages={"required": _("请填写联系电话。")})
+
+    def __init__(self, *args, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(person.pk, person.name) for person in persons]

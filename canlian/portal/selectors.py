@@ -20,6 +20,9 @@ from canlian.portal.models import ResidentAccount
 from canlian.registry.choices import CertificateStatus
 from canlian.registry.models import Certificate, CertificateRequest, Person
 from canlian.registry.proofs import proof_read
+from canlian.rights.models import Case, CaseStep
+from canlian.rights.selectors import case_get as rights_case_get
+from canlian.rights.selectors import cases as rights_cases
 from canlian.services.choices import NeedState
 from canlian.services.models import Need
 
@@ -212,3 +215,24 @@ def certificate_verification(raw: str, *, name: str, proof: str = "", on: date |
                         category=card.get_category_display(), grade=card.get_grade_display(), status=status,
                         status_label=CertificateStatus(status).label, valid_until=card.valid_until,
                         proof_checked=bool(proof), proof_issued_on=issued)
+
+
+def cases_of(user) -> QuerySet[Case]:
+    """The matters the resident raised online (网上反映)."""
+    return rights_cases(user=user).select_related("person").order_by("-received_on", "-pk")
+
+
+def case_of(*, user, pk) -> Case:
+    return rights_case_get(user=user, pk=pk)
+
+
+# What a resident sees of a case's steps: that it was taken, handed on, answered, closed or reopened, and the
+# answer and the outcome in the officers' words; not who handled it, nor reminders and escalations inside.
+_CASE_STEP_NOTE_SHOWN = {CaseStep.Kind.REPLIED, CaseStep.Kind.CLOSED}
+_CASE_STEPS_SHOWN = {CaseStep.Kind.RECEIVED, CaseStep.Kind.ASSIGNED, CaseStep.Kind.REOPENED} | _CASE_STEP_NOTE_SHOWN
+
+
+def case_timeline(case: Case, *, resident) -> list[Step]:
+    return [Step(at=step.at, title=step.get_kind_display(), by=_who(step.by, resident),
+                 detail=step.note if step.kind in _CASE_STEP_NOTE_SHOWN else "")
+            for step in case.steps.filter(kind__in=_CASE_STEPS_SHOWN).select_related("by").order_by("at", "pk")]

@@ -37,6 +37,7 @@ from canlian.portal import selectors, services, staging
 from canlian.portal.forms import (
     WHAT_CHOICES,
     AssessmentRequestForm,
+    CaseForm,
     ContactForm,
     DocumentsForm,
     InfoAnswerForm,
@@ -56,6 +57,8 @@ from canlian.portal.proofs import validity_proof_pdf
 from canlian.registry.choices import Category
 from canlian.registry.models import CertificateRequest
 from canlian.registry.services import certificate_request_submit, certificate_request_withdraw, person_update
+from canlian.rights.rules import CaseSource
+from canlian.rights.services import case_open
 from canlian.services.choices import NeedState
 from canlian.services.models import Need
 from canlian.services.services import need_close, need_open
@@ -221,6 +224,7 @@ def me(request):
         "account": account, "proxies": selectors.proxies_of(request.user),
         "applications": selectors.applications_of(request.user)[:20], "needs": selectors.needs_of(request.user)[:20],
         "card_requests": selectors.certificate_requests_of(request.user)[:20],
+        "cases": selectors.cases_of(request.user)[:20],
         "unread": unread})
 
 
@@ -564,6 +568,42 @@ def need(request, pk: int):
         "need": found, "reference": selectors.need_reference(found), "form": form,
         "steps": selectors.need_timeline(found, resident=request.user), "open": found.state == NeedState.OPEN,
         "services": found.services.select_related("provider").order_by("pk")}, status=400 if form.errors else 200)
+
+
+@resident_required
+@require_http_methods(["GET", "POST"])
+def case_new(request):
+    """反映问题: a question, a request for help, a complaint … about a person the resident acts for; it goes to the
+    officers' rights cases as 网上办事, with its deadline."""
+    persons = list(selectors.persons_acted_for(request.user))
+    if not persons:
+        messages.warning(request, _("请先添加本人或家人，确认后再反映问题；也可以拨打 12385 残疾人服务热线。"))
+        return redirect("portal:me")
+    form = CaseForm(request.POST or None, persons=persons, initial={
+        "phone": request.user.resident_account.phone, "person": persons[0].pk if len(persons) == 1 else None})
+    if request.method == "POST" and form.is_valid():
+        person = next(p for p in persons if p.pk == form.cleaned_data["person"])
+        try:
+            case = case_open(by=request.user, kind=form.cleaned_data["kind"], source=CaseSource.PORTAL,
+                             received_on=timezone.localdate(), summary=form.cleaned_data["summary"], person=person,
+                             caller_name=request.user.resident_account.name, caller_phone=form.cleaned_data["phone"])
+        except ValidationError as error:
+            attach_errors(form, error, field_map={"caller_phone": "phone"})
+        else:
+            access_log_record(request=request, action=AccessLog.Action.EDIT, person=person,
+                              detail=_("网上办事：反映问题 %(ref)s") % {"ref": case.reference})
+            messages.success(request, _("已受理，受理编号 %(ref)s。工作人员会在 %(due)s 前答复您。") % {
+                "ref": case.reference, "due": case.due_on})
+            return redirect("portal:case", pk=case.pk)
+    return render(request, "portal/case_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@resident_required
+def case(request, pk: int):
+    """A matter raised online: its reference, the answer and the outcome, step by step."""
+    found = selectors.case_of(user=request.user, pk=pk)
+    return render(request, "portal/case.html", {
+        "case": found, "steps": selectors.case_timeline(found, resident=request.user)})
 
 
 # --- certificate check (残疾人证查验), public ------------------------------------------------------------------

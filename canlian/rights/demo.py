@@ -83,7 +83,7 @@ def demo_cases_load() -> dict:
     sources = list(CaseSource.values)
     sources.remove(CaseSource.PORTAL)
     recent = [_case(rng, officer=officer, received_on=today - timedelta(days=days), persons=persons, areas=areas,
-                    sources=sources) for days in (40, 35, 30, 21, 14, 12, 9, 6, 4, 2, 1, 0)]
+                    sources=sources) for days in (40, 35, 30, 21, 14, 12, 9, 6, 4, 31, 1, 0)]
     for case in recent[:3]:  # closed this year, on time
         _closed(rng, case, officer=officer, late=False, satisfaction=Satisfaction.SATISFIED)
     reopened = _closed(rng, recent[3], officer=officer, late=False, satisfaction=Satisfaction.DISSATISFIED)
@@ -94,6 +94,6 @@ def demo_cases_load() -> dict:
         services.case_reply(case=case, by=officer, replied_on=today, reply="已电话答复，约定下周回访。")
     for case in recent[7:9]:
         services.case_assign(case=case, by=officer, officer=officer)
-    # recent[0:…] beyond these stay as they are: some waiting to be assigned, past their deadline.
+    # The last three wait to be assigned: the oldest, received a month ago, is past its deadline (unless a petition).
     result = services.cases_sweep(on=today)
     return {"cases": Case.objects.count(), "reminded": result.reminded, "escalated": result.escalated}

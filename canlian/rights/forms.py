@@ -2,23 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from canlian.areas.models import Area
-from canlian.common.forms import NoteForm, date_field, text_field
+from canlian.common.forms import NoteForm, choice_field, date_field, text_field
 from canlian.registry.forms import AreaChoiceField
 from canlian.rights.rules import CaseKind, CaseSource, Satisfaction
-
-_CHOOSE = {"required": _("请选择%(label)s。"), "invalid_choice": _("请从列表中选择%(label)s。")}
-
-
-def _choice(label, choices, **kwargs) -> forms.ChoiceField:
-    return forms.ChoiceField(label=label, choices=choices, error_messages={
-        key: text % {"label": label} for key, text in _CHOOSE.items()}, **kwargs)
 
 
 class CaseForm(forms.Form):
     """受理登记: what was raised, by whom, about whom or which area."""
 
-    kind = _choice(_("案件类型"), CaseKind.choices, widget=forms.RadioSelect)
-    source = _choice(_("来源"), [("", _("（请选择）"))] + [c for c in CaseSource.choices if c[0] != CaseSource.PORTAL])
+    kind = choice_field(_("案件类型"), CaseKind.choices, widget=forms.RadioSelect)
+    source = choice_field(_("来源"), [("", _("（请选择）"))] + [c for c in CaseSource.choices if c[0] != CaseSource.PORTAL])
     received_on = date_field(_("受理日期"))
     id_number = forms.CharField(label=_("涉及的残疾人身份证号"), max_length=40, required=False,
                                 help_text=_("反映的是登记残疾人的事项时填写；不是登记残疾人的，不填，并选择所属区域。"))
@@ -63,7 +56,7 @@ class CloseForm(forms.Form):
 
     closed_on = date_field(_("办结日期"))
     outcome = text_field(_("办理结果"), max_length=500, rows=3)
-    satisfaction = _choice(_("回访满意度"), Satisfaction.choices, widget=forms.RadioSelect)
+    satisfaction = choice_field(_("回访满意度"), Satisfaction.choices, widget=forms.RadioSelect)
 
 
 class ReopenForm(NoteForm):

@@ -62,11 +62,14 @@ def timeliness(*, due: date, today: date, remind_working_days: int, closed_on: d
     if closed_on is not None:
         if closed_on <= due:
             return Timeliness("done", _("按期办结（期限 %(due)s）") % {"due": due})
+        # Closed on the holiday after the deadline is still late: at least one day, as for an open case below.
         return Timeliness("done", _("超期 %(n)d 个工作日办结（期限 %(due)s）") % {
-            "n": working_days_between(due, closed_on), "due": due})
+            "n": max(working_days_between(due, closed_on), 1), "due": due})
     if today > due:
         return Timeliness("overdue", _("已超期 %(n)d 个工作日（期限 %(due)s）") % {
             "n": max(working_days_between(due, today), 1), "due": due})
+    if today == due:
+        return Timeliness("due_soon", _("今天到期（期限 %(due)s）") % {"due": due})
     left = working_days_between(today, due)
     if left <= remind_working_days:
         return Timeliness("due_soon", _("还剩 %(n)d 个工作日（期限 %(due)s）") % {"n": left, "due": due})

@@ -2,7 +2,7 @@
 the statistics the annual report quotes (by kind, source and area; on-time rate; satisfaction)."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet
@@ -12,6 +12,7 @@ from canlian.accounts.models import Role, User
 from canlian.accounts.scope import scope_paths
 from canlian.areas.models import Area
 from canlian.areas.selectors import ancestor_paths, under_paths
+from canlian.common.ids import clean_number
 from canlian.common.numbers import percent
 from canlian.rights.models import Case, Partner
 from canlian.rights.rules import CaseKind, CaseSource, CaseState, Satisfaction
@@ -29,11 +30,23 @@ def cases_open(*, user, state: str = "", query: str = "") -> QuerySet[Case]:
     rows = cases(user=user).exclude(state=CaseState.CLOSED)
     if state in CaseState.values:
         rows = rows.filter(state=state)
-    reference = query.strip().upper()
-    if reference.startswith("WQ") and reference[2:].isdecimal() and len(reference) == 16:
-        rows = cases(user=user).filter(pk=int(reference[10:]))
+    if query.strip():  # a case number (受理编号) finds that case, closed or not; anything else finds nothing
+        reference = _reference(query)
+        rows = (cases(user=user).filter(pk=reference[0], received_on=reference[1]) if reference
+                else Case.objects.none())
     return (rows.select_related("area", "assigned_to", "partner")
             .order_by(F("escalated_on").asc(nulls_last=True), "due_on", "pk"))
+
+
+def _reference(text: str) -> tuple[int, date] | None:
+    """The case number and the day received that a reference WQyyyymmddnnnnnn names, typed as it may be."""
+    text = clean_number(text)
+    if not (len(text) == 16 and text.startswith("WQ") and text[2:].isascii() and text[2:].isdecimal()):
+        return None
+    try:
+        return int(text[10:]), datetime.strptime(text[2:10], "%Y%m%d").date()
+    except ValueError:
+        return None
 
 
 def case_get(*, user, pk) -> Case:
@@ -88,10 +101,12 @@ class CaseStatistics:
         return percent(counts.get(Satisfaction.SATISFIED, 0) + counts.get(Satisfaction.FAIRLY, 0), reached)
 
 
-def case_statistics(*, user, start: date, end: date, today: date, under: Area | None = None) -> CaseStatistics:
-    """The cases received from `start` to `end` in the user's areas (or under `under`), counted by kind, source
-    and the areas one level below, with the on-time and satisfaction rates among those closed."""
-    rows = cases(user=user).filter(received_on__gte=start, received_on__lte=end)
+def case_statistics(*, cases: QuerySet[Case], start: date, end: date, today: date,
+                    under: Area | None = None) -> CaseStatistics:
+    """The cases (the user's, or all for the annual report) received from `start` to `end`, under `under` when
+    given, counted by kind, source and the areas one level below, with the on-time and satisfaction rates among
+    those closed. Counted from the records as they are now, not from snapshots."""
+    rows = cases.filter(received_on__gte=start, received_on__lte=end)
     if under is not None:
         rows = rows.filter(area__path__startswith=under.path)
     totals = rows.aggregate(
@@ -123,4 +138,6 @@ def _by_child_area(rows: QuerySet[Case], under: Area | None) -> list[tuple[Area,
     if not children:
         return [(Area.objects.get(path=under_path), sum(per_area.values()))]
     counted = [(child, sum(n for path, n in per_area.items() if path.startswith(child.path))) for child in children]
+    if per_area.get(under_path):  # cases of the area itself (a complaint about the city's buses), first
+        counted.insert(0, (Area.objects.get(path=under_path), per_area[under_path]))
     return [(child, n) for child, n in counted if n]

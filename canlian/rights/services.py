@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canlian.accounts.models import User
-from canlian.accounts.scope import scoped_areas, staff_required
+from canlian.accounts.scope import residence_in_scope, scoped_areas, staff_required
 from canlian.areas.models import Area
 from canlian.common.records import reason_required
 from canlian.parameters.selectors import parameter_int
@@ -18,8 +18,8 @@ from canlian.registry.models import Person
 from canlian.registry.services import clean_person_name, clean_phone
 from canlian.rights import rules
 from canlian.rights.models import Case, CaseStep, Partner
-from canlian.rights.rules import CaseKind, CaseState, Satisfaction
-from canlian.rights.selectors import case_handlers
+from canlian.rights.rules import CaseKind, CaseSource, CaseState, Satisfaction
+from canlian.rights.selectors import case_handlers, cases
 
 
 def _text(raw: str, *, field: str, label: str, max_length: int) -> str:
@@ -31,11 +31,12 @@ def _text(raw: str, *, field: str, label: str, max_length: int) -> str:
     return text
 
 
-def _day(day: date, *, field: str, not_before: date | None = None, label: str = "") -> date:
+def _day(day: date, *, field: str, not_before: date, label: str = "") -> date:
     if day > timezone.localdate():
         raise ValidationError({field: _("日期不能晚于今天。")})
-    if not_before is not None and day < not_before:
-        raise ValidationError({field: _("日期不能早于%(label)s %(d)s。") % {"label": label, "d": not_before}})
+    if day < not_before:
+        raise ValidationError({field: (_("日期不能早于%(label)s（%(d)s）。") if label else _("日期不能早于 %(d)s。")) % {
+            "label": label, "d": not_before}})
     return day
 
 
@@ -44,15 +45,29 @@ def _deadline(kind: str, received_on: date) -> tuple[date, date]:
     return due, rules.reminder_day(due, parameter_int("rights.remind_working_days", on=received_on))
 
 
+# A resident raises a few matters a day at most; more is a script, and a burden on the officers who read them.
+PORTAL_CASES_PER_DAY = 5
+
+
 @transaction.atomic
 def case_open(*, by, kind: str, source: str, received_on: date, summary: str, area: Area | None = None,
-              person: Person | None = None, caller_name: str = "", caller_phone: str = "",
-              resident: User | None = None) -> Case:
+              person: Person | None = None, caller_name: str = "", caller_phone: str = "") -> Case:
     """Take a case (受理). It belongs to the area of the person it concerns, or the area the caller names; an
-    officer may take it only for their own areas. Its deadline follows its kind."""
+    officer may take it only for their own areas, a resident (网上反映) only about a person they act for. Its
+    deadline follows its kind."""
     if kind not in CaseKind.values:
         raise ValidationError({"kind": _("请选择案件类型。")})
-    _day(received_on, field="received_on", not_before=date(2015, 1, 1), label=_("2015 年"))
+    _day(received_on, field="received_on", not_before=date(2015, 1, 1))
+    resident = by if getattr(by, "is_resident", False) else None
+    if resident is not None:
+        if person is None or not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
+            raise ValidationError({"person": _("请选择为谁反映。")})
+        if Case.objects.filter(resident=by, received_on=received_on).count() >= PORTAL_CASES_PER_DAY:
+            raise ValidationError(_("今天已经反映了 %(n)d 件事项，请明天再提交，或拨打 12385 残疾人服务热线。") % {
+                "n": PORTAL_CASES_PER_DAY})
+        source = CaseSource.PORTAL
+    elif source not in CaseSource.values or source == CaseSource.PORTAL:
+        raise ValidationError({"source": _("请选择来源。")})
     if person is not None:
         area = person.residence_area
         caller_name = caller_name or person.name
@@ -73,7 +88,10 @@ def case_open(*, by, kind: str, source: str, received_on: date, summary: str, ar
     return case
 
 
-def _locked(case: Case, *states: str) -> Case:
+def _locked(case: Case, *states: str, by) -> Case:
+    # The pages find the case in the officer's areas; a service called from elsewhere must not act outside them.
+    if not cases(user=by).filter(pk=case.pk).exists():
+        raise ValidationError(_("这个案件不在您负责的区域内。"))
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.state not in states:
         # Another officer acted first: say where the case is now, change nothing.
@@ -89,7 +107,7 @@ def case_assign(*, case: Case, by, officer: User | None = None, partner: Partner
     staff_required(by)
     if (officer is None) == (partner is None):
         raise ValidationError({"officer": _("请选择承办人或协办单位（二选一）。")})
-    case = _locked(case, CaseState.RECEIVED, CaseState.ASSIGNED)
+    case = _locked(case, CaseState.RECEIVED, CaseState.ASSIGNED, by=by)
     if officer is not None and not case_handlers(case).filter(pk=officer.pk).exists():
         raise ValidationError({"officer": _("%(name)s 的负责区域不包括“%(area)s”。") % {
             "name": officer, "area": case.area.name}})
@@ -108,7 +126,7 @@ def case_reply(*, case: Case, by, replied_on: date, reply: str) -> Case:
     """Record the answer given to the person (答复), by phone, letter or in person; it waits for the return call
     (回访) that closes it. A consultation answered on the spot needs no assignment first."""
     staff_required(by)
-    case = _locked(case, CaseState.RECEIVED, CaseState.ASSIGNED)
+    case = _locked(case, CaseState.RECEIVED, CaseState.ASSIGNED, by=by)
     _day(replied_on, field="replied_on", not_before=case.received_on, label=_("受理日期"))
     reply = _text(reply, field="reply", label=_("答复内容"), max_length=1000)
     if case.assigned_to is None and case.partner is None:
@@ -123,7 +141,7 @@ def case_reply(*, case: Case, by, replied_on: date, reply: str) -> Case:
 def case_close(*, case: Case, by, closed_on: date, outcome: str, satisfaction: str) -> Case:
     """Close an answered case with its outcome and the person's satisfaction from the return call (办结、回访)."""
     staff_required(by)
-    case = _locked(case, CaseState.ANSWERED)
+    case = _locked(case, CaseState.ANSWERED, by=by)
     _day(closed_on, field="closed_on", not_before=case.answered_on, label=_("答复日期"))
     outcome = _text(outcome, field="outcome", label=_("办理结果"), max_length=500)
     if satisfaction not in Satisfaction.values:
@@ -142,7 +160,7 @@ def case_reopen(*, case: Case, by, reason: str, on: date | None = None) -> Case:
     staff_required(by)
     on = on or timezone.localdate()
     reason = reason_required(reason, field="reason", message=_("请填写重新办理的原因。"))
-    case = _locked(case, CaseState.CLOSED)
+    case = _locked(case, CaseState.CLOSED, by=by)
     case.due_on, case.remind_on = _deadline(case.kind, on)
     case.state = CaseState.ASSIGNED if (case.assigned_to_id or case.partner_id) else CaseState.RECEIVED
     case.closed_on, case.answered_on, case.outcome, case.satisfaction = None, None, "", ""
@@ -166,7 +184,8 @@ def cases_sweep(*, on: date | None = None) -> SweepResult:
     each, once. Set-based; the cases are locked, so a second sweep at once finds them done and adds nothing."""
     on = on or timezone.localdate()
     open_cases = Case.objects.exclude(state=CaseState.CLOSED)
-    due = list(open_cases.filter(remind_on__lte=on, reminded_on__isnull=True).select_for_update()
+    # "将到" only while the deadline is ahead: a case found already past it is escalated, not reminded.
+    due = list(open_cases.filter(remind_on__lte=on, due_on__gte=on, reminded_on__isnull=True).select_for_update()
                .values_list("pk", "due_on"))
     late = list(open_cases.filter(due_on__lt=on, escalated_on__isnull=True).select_for_update()
                 .values_list("pk", "due_on"))

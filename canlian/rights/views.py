@@ -68,7 +68,7 @@ def case_create(request):
                 person = person_queryset(user=request.user).filter(id_number=id_number).first()
                 if person is None:
                     raise ValidationError({"id_number": _(
-                        "在您负责的区域内没有找到这个身份证号的残疾人。反映人不是登记残疾人的，请不填身份证号，选择所属区域。")})
+                        "在您负责的区域内没有找到这个身份证号的残疾人。反映的事项不涉及登记残疾人的，请不填身份证号，选择所属区域。")})
             case = services.case_open(by=request.user, kind=data["kind"], source=data["source"],
                                       received_on=data["received_on"], summary=data["summary"], area=data["area"],
                                       person=person, caller_name=data["caller_name"],
@@ -145,7 +145,7 @@ def statistics(request):
     """维权案件统计: received by kind, source and area, on-time and satisfaction rates, for the years asked."""
     today = timezone.localdate()
     first, last = _years_asked(request, today)
-    stats = selectors.case_statistics(user=request.user, start=date(first, 1, 1), end=date(last, 12, 31),
-                                      today=today)
+    stats = selectors.case_statistics(cases=selectors.cases(user=request.user), start=date(first, 1, 1),
+                                      end=date(last, 12, 31), today=today)
     return render(request, "rights/statistics.html", {
         "stats": stats, "first": first, "last": last, "years": range(2015, today.year + 1)})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from canlian.common.forms import DateInput, MultipleFileField
+from canlian.common.forms import MultipleFileField, date_field
 from canlian.services.choices import SUBTYPES, ServiceKind, ServiceOutcome
 from canlian.services.models import DeviceProduct, Institution
 
@@ -9,10 +9,6 @@ _NUMBER = {"invalid": _("请输入金额，例如 1200 或 1200.50。"), "max_di
            "max_decimal_places": _("最多两位小数。"), "max_whole_digits": _("金额太大。"),
            "min_value": _("不能小于 0。")}
 
-
-def _date(label, *, required=True, help_text=""):
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text, error_messages={
-        "required": _("请填写%(label)s。") % {"label": label}, "invalid": _("请按 2026-03-15 的格式填写日期。")})
 
 
 def _money(label):
@@ -37,9 +33,9 @@ class ServiceForm(forms.Form):
     product = forms.ModelChoiceField(label=_("辅助器具（适配、租赁时选择）"), required=False,
                                      queryset=DeviceProduct.objects.none(), empty_label=_("（不适用）"),
                                      error_messages={"invalid_choice": _("请从目录中选择辅助器具。")})
-    referred_on = _date(_("转介日期"), required=False)
-    started_on = _date(_("开始日期"), required=False, help_text=_("只转介、尚未开始的可不填。"))
-    ended_on = _date(_("结束日期"), required=False)
+    referred_on = date_field(_("转介日期"), required=False)
+    started_on = date_field(_("开始日期"), required=False, help_text=_("只转介、尚未开始的可不填。"))
+    ended_on = date_field(_("结束日期"), required=False)
     outcome = forms.ChoiceField(label=_("服务结果"), required=False, choices=ServiceOutcome.choices)
     cost = _money(_("费用（元）"))
     subsidy = _money(_("补贴金额（元）"))
@@ -61,26 +57,26 @@ class ServiceForm(forms.Form):
 class FinishForm(forms.Form):
     """How a referred service went (服务开始、结束和结果)."""
 
-    started_on = _date(_("开始日期"))
-    ended_on = _date(_("结束日期"), required=False, help_text=_("仍在进行的不填。"))
+    started_on = date_field(_("开始日期"))
+    ended_on = date_field(_("结束日期"), required=False, help_text=_("仍在进行的不填。"))
     outcome = forms.ChoiceField(label=_("服务结果"), required=False, choices=ServiceOutcome.choices)
     cost = _money(_("费用（元）"))
     subsidy = _money(_("补贴金额（元）"))
 
 
 class VisitStartForm(forms.Form):
-    visited_on = _date(_("入户日期"))
+    visited_on = date_field(_("入户日期"))
 
 
 class ModificationApplyForm(forms.Form):
-    applied_on = _date(_("申请日期"))
+    applied_on = date_field(_("申请日期"))
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
 
 
 class ModificationStepForm(forms.Form):
     """The next step of a modification project; the page shows only the fields that step needs."""
 
-    on = _date(_("日期"))
+    on = date_field(_("日期"))
     plan = forms.CharField(label=_("改造内容"), required=False, max_length=300,
                            help_text=_("入户评估确定的改造项目，如：卫生间扶手、门口坡道、闪光门铃。"))
     contractor = forms.CharField(label=_("施工单位"), required=False, max_length=100)

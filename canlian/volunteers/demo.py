@@ -82,12 +82,19 @@ def demo_volunteers_load() -> dict:
                 feedback=rng.choice(["satisfied", "satisfied", "fairly"]),
                 finished=index < 7 and visit == index % 3)
         done += index < 7
-    services.award_record(volunteer=volunteers[0], by=officer, title="优秀志愿者", awarded_on=today.replace(month=3, day=5),
+    services.award_record(volunteer=volunteers[0], by=officer, title="优秀志愿者", awarded_on=_last(today, 3, 5),
                           awarded_by="二连浩特市残疾人联合会")
-    services.award_record(volunteer=volunteers[2], by=officer, title="助残先进个人", awarded_on=today.replace(month=5, day=19),
+    services.award_record(volunteer=volunteers[2], by=officer, title="助残先进个人", awarded_on=_last(today, 5, 19),
                           awarded_by="二连浩特市残疾人联合会")
     profiles = _emergency(rng, officer=officer, volunteers=volunteers, today=today)
     return {"volunteers": len(volunteers), "requests": len(persons), "done": done, "profiles": profiles}
+
+
+def _last(today, month: int, day: int):
+    """The latest such day not after today: this year's, or last year's early in the year (an award is never
+    dated in the future)."""
+    this_year = today.replace(month=month, day=day)
+    return this_year if this_year <= today else this_year.replace(year=today.year - 1)
 
 
 def _emergency(rng, *, officer, volunteers, today) -> int:

@@ -54,7 +54,7 @@ def match(*, volunteer_id: int, skills: list[str], request_kind: str, volunteer_
     parent = _parent(person_area_path)
     if volunteer_area_path.startswith(person_area_path):
         distance = 0  # the person's own community (or, for a person filed at a higher level, an area below it)
-    elif volunteer_area_path == parent or _parent(volunteer_area_path) == parent:
+    elif (volunteer_area_path == parent and not _county_or_above(parent)) or _parent(volunteer_area_path) == parent:
         distance = 1  # the street or sumu above, or a neighbouring community under it
     elif person_area_path.startswith(volunteer_area_path):
         distance = 2  # registered at a higher level (the city): serves everywhere under it
@@ -69,6 +69,12 @@ def match(*, volunteer_id: int, skills: list[str], request_kind: str, volunteer_
 def _parent(path: str) -> str:
     """The path of the area above ("/15/1525/" → "/15/"); the root's is "/"."""
     return path[:path.rstrip("/").rfind("/") + 1]
+
+
+def _county_or_above(path: str) -> bool:
+    """Whether the area is a county-level city or above, by its code (统计用区划代码: the last six digits, township
+    and village, are zero): a community directly under the city has no street above it, only the city."""
+    return path.rstrip("/").rsplit("/", 1)[-1].endswith("000000")
 
 
 def star_level(hours: Decimal, thresholds: list[Decimal]) -> int:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import Case, Count, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -55,7 +55,8 @@ def requests_live(*, user, state: str = "") -> QuerySet[Request]:
     rows = requests(user=user).filter(state__in=[Request.State.OPEN, Request.State.MATCHED])
     if state in (Request.State.OPEN, Request.State.MATCHED):
         rows = rows.filter(state=state)
-    return rows.select_related("person__residence_area", "volunteer").order_by("state", "due_on", "pk")
+    open_first = Case(When(state=Request.State.OPEN, then=Value(0)), default=Value(1))
+    return rows.select_related("person__residence_area", "volunteer").order_by(open_first, "due_on", "pk")
 
 
 def requests_unanswered(*, user, on: date) -> QuerySet[Request]:
@@ -71,8 +72,9 @@ def request_get(*, user, pk) -> Request:
 
 
 def candidates(*, user, request: Request) -> list[tuple[Volunteer, rules.Candidate]]:
-    """The active volunteers the user sees who suit the request, best first, each with the reason."""
-    rows = (volunteers(user=user).filter(active=True).select_related("area")
+    """The active volunteers the user sees who suit the request, best first, each with the reason (not the one it
+    is matched to already: these are the choices for handing it on)."""
+    rows = (volunteers(user=user).filter(active=True).exclude(pk=request.volunteer_id or 0).select_related("area")
             .annotate(in_hand=Count("requests", filter=Q(requests__state=Request.State.MATCHED))))
     found = []
     for volunteer in rows:

@@ -14,6 +14,7 @@ from canlian.accounts.scope import residence_in_scope, scoped_areas, staff_requi
 from canlian.areas.models import Area
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
+from canlian.registry.choices import LifeStatus
 from canlian.registry.models import Person
 from canlian.registry.services import clean_person_name, clean_phone
 from canlian.volunteers import rules
@@ -41,6 +42,9 @@ def _in_scope(by, person: Person) -> None:
     staff_required(by)
     if not Person.objects.filter(residence_in_scope(by), pk=person.pk).exists():
         raise ValidationError(_("%(name)s 不在您负责的区域内。") % {"name": person.name})
+    if person.life_status != LifeStatus.ACTIVE:
+        raise ValidationError(_("%(name)s 已不在册（%(status)s）。") % {
+            "name": person.name, "status": person.get_life_status_display()})
 
 
 # ---- Volunteers (志愿者) -----------------------------------------------------------------------------------------
@@ -84,6 +88,10 @@ def volunteer_withdraw(*, volunteer: Volunteer, by, on: date) -> Volunteer:
         raise ValidationError(_("这位志愿者已经退出。"))
     if volunteer.requests.filter(state=Request.State.MATCHED).exists():
         raise ValidationError(_("这位志愿者还有正在对接的服务需求，请先改派或完成。"))
+    paired = volunteer.pairings.filter(ended_on__isnull=True).count()
+    if paired:
+        # Their phone is on the emergency list: the persons they help need another helper first.
+        raise ValidationError(_("这位志愿者还是 %(n)d 位残疾人的应急结对帮扶人，请先为他们更换帮扶人。") % {"n": paired})
     volunteer.active, volunteer.left_on = False, _not_future(on, field="on")
     volunteer.save(update_fields=["active", "left_on"])
     return volunteer
@@ -156,6 +164,8 @@ def service_log(*, request: Request, by, served_on: date, hours: Decimal, note: 
         raise ValidationError({"served_on": _("服务日期不能早于需求提出日期 %(d)s。") % {"d": request.requested_on}})
     if not (Decimal("0") < hours <= Decimal("24")):
         raise ValidationError({"hours": _("服务时长应在 0.1 到 24 小时之间。")})
+    if hours != hours.quantize(Decimal("0.1")):  # the column keeps one decimal: 0.04 would become 0.0
+        raise ValidationError({"hours": _("服务时长最多一位小数。")})
     if feedback and feedback not in Service.Feedback.values:
         raise ValidationError({"feedback": _("请从列表中选择评价。")})
     service = Service.objects.create(

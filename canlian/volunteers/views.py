@@ -5,7 +5,9 @@ form for the emergency office), and one person's needs and pairing."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ from canlian.volunteers.forms import (
     ServiceForm,
     VolunteerForm,
 )
-from canlian.volunteers.models import Request
+from canlian.volunteers.models import Award, Request
 
 
 def _page(request, items):
@@ -126,6 +128,13 @@ def request_detail(request, pk: int):
 
 # ---- Volunteers (志愿者) ---------------------------------------------------------------------------------------------
 
+def _awards_count():
+    # A subquery, not Count("awards"): joining the awards beside the services would add each service's hours once
+    # per award.
+    awards = Award.objects.filter(volunteer=OuterRef("pk")).order_by().values("volunteer").annotate(n=Count("pk"))
+    return Coalesce(Subquery(awards.values("n")), 0)
+
+
 @person_staff_required
 @require_GET
 def volunteer_list(request):
@@ -133,7 +142,7 @@ def volunteer_list(request):
     today = timezone.localdate()
     year = year_asked(request)
     rows = (selectors.with_hours(selectors.volunteers(user=request.user).filter(active=True), year=year)
-            .select_related("area", "organisation").annotate(awards_count=Count("awards", distinct=True))
+            .select_related("area", "organisation").annotate(awards_count=_awards_count())
             .order_by("-total_hours", "name", "pk"))
     page = _page(request, rows)
     thresholds = selectors.star_thresholds(on=today)
@@ -188,14 +197,21 @@ def volunteer_detail(request, pk: int):
         "volunteer": volunteer, "hours": hours,
         "stars": rules.star_level(hours.total_hours, selectors.star_thresholds(on=today)),
         "services": volunteer.services.select_related("request")[:50], "awards": volunteer.awards.all(),
-        "award_form": award_form}, status=400 if award_form.errors else 200)
+        "award_form": award_form, "has_errors": bool(award_form.errors)}, status=400 if award_form.errors else 200)
 
 
 # ---- The emergency register (应急登记与结对帮扶) ----------------------------------------------------------------
 
 def _area_asked(request):
+    """The area of ?area= among the user's; none asked: all of them; one they do not cover: 404 (a printed list
+    must be what it says it is)."""
     pk = request.GET.get("area", "")
-    return scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
+    if not pk:
+        return None
+    area = scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
+    if area is None:
+        raise Http404
+    return area
 
 
 @person_staff_required
@@ -206,10 +222,11 @@ def emergency(request):
     under = _area_asked(request)
     rows = selectors.emergency_list(user=request.user, on=today, under=under)
     return render(request, "volunteers/emergency.html", {
-        "rows": rows, "under": under, "areas": scoped_areas(request.user).order_by("path"), "today": today,
+        "rows": rows, "page": Paginator(rows, 50).get_page(request.GET.get("page")), "under": under, "areas": scoped_areas(request.user).order_by("path"), "today": today,
         "unpaired": sum(row.pairing is None for row in rows),
         "to_confirm": sum(row.confirm_overdue and row.pairing is not None for row in rows),
-        "suggested": _page(request, selectors.emergency_suggested(user=request.user, on=today))})
+        "suggested": Paginator(selectors.emergency_suggested(user=request.user, on=today), WORKLIST_PER_PAGE)
+        .get_page(request.GET.get("suggested_page"))})
 
 
 @person_staff_required
