@@ -1292,3 +1292,72 @@ def test_the_later_pages_in_elder_mode(page, son, mother, beijiang_officer):
     page.goto(f"/portal/verify/?{urlencode({'number': '', 'proof': token})}")
     assert_error_page_state(page)
     check_elder_page(page, "verify: a reference without the number")
+
+
+# --- issue 9: a matter raised online (反映问题) -------------------------------------------------------------------
+
+
+def test_a_complaint_is_raised_online_by_keyboard_answered_by_the_officer_and_read_by_the_resident(
+        page, son, mother, beijiang_officer):
+    from canlian.rights import services as rights_services
+    from canlian.rights.models import Case
+
+    portal_login_by_keyboard(page, MOTHER["phone"], MOTHER_PASSWORD)
+    activate(page, link(page, "反映问题"))
+    assert page.url.endswith("/portal/me/cases/new/"), page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("反映问题")
+    assert_accessible(page, state="case: new")
+    tab_to(page, page.locator("#id_phone"))
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    activate(page, button(page, "提交"))
+    check_error_state(page, "id_kind", "请选择事项类型", "case: nothing chosen")
+    expect(page.locator(".error-summary")).to_contain_text("请填写反映的内容")
+    expect(page.locator(".error-summary")).to_contain_text("请填写联系电话")
+    assert not Case.objects.exists()
+
+    choose_by_arrows(page, "kind", "投诉")
+    type_into(page, page.locator("#id_summary"), "<b>小区</b>单元门口新修台阶没有坡道，轮椅进不去。")
+    type_into(page, page.locator("#id_phone"), "１３９１２３４０００１")  # full-width digits, as a phone's keyboard may give
+    activate(page, button(page, "提交"))
+
+    case = Case.objects.get()
+    assert (case.person, case.kind, case.source, case.resident, case.caller_phone) == (
+        son, "complaint", "portal", mother, "13912340001")
+    assert page.url.endswith(f"/portal/me/cases/{case.pk}/"), page.url
+    expect(status(page)).to_contain_text(case.reference)
+    receipt = page.locator(".panel-receipt")
+    expect(receipt).to_contain_text("待分派")
+    expect(page.locator("main")).to_contain_text("<b>小区</b>单元门口")  # shown as typed, not as markup
+    assert_accessible(page, state="case: receipt")
+
+    # The community officer answers it; the mother reads the answer, not who gave it by name.
+    rights_services.case_assign(case=case, by=beijiang_officer, officer=beijiang_officer)
+    rights_services.case_reply(case=case, by=beijiang_officer, replied_on=timezone.localdate(),
+                               reply="已联系物业，两周内加装坡道。")
+    page.goto("/portal/me/")
+    activate(page, page.locator("section", has=page.get_by_role("heading", name="我反映的问题"))
+             .get_by_role("link", name=re.compile("^投诉")))
+    expect(page.locator(".panel-receipt")).to_contain_text("已答复，待回访")
+    timeline = page.locator("ol.timeline")
+    expect(timeline).to_contain_text("已联系物业，两周内加装坡道。")
+    expect(timeline).to_contain_text("社区专职委员")
+    expect(timeline).not_to_contain_text(str(beijiang_officer))
+    assert_accessible(page, state="case: answered")
+
+    elder_toggle(page, on=True)
+    check_elder_page(page, "case: answered")
+    page.goto("/portal/me/cases/new/")
+    check_elder_page(page, "case: new")
+
+
+def test_another_residents_case_answers_404(page, son, mother, neighbour):
+    from canlian.rights import services as rights_services
+
+    case = rights_services.case_open(by=neighbour["user"], kind="consultation", source="portal",
+                                     received_on=timezone.localdate(), person=neighbour["person"],
+                                     summary="咨询护理补贴")
+    portal_login_by_keyboard(page, MOTHER["phone"], MOTHER_PASSWORD)
+    response = page.goto(f"/portal/me/cases/{case.pk}/")
+    assert response.status == 404
+    assert_accessible(page, state="case: another resident's")
