@@ -32,4 +32,4 @@ levy_staff_required = _staff_required(lambda user: user.handles_levy)
 aggregate_staff_required = _staff_required(lambda user: user.works_with_persons or user.handles_payroll)
 platform_admin_required = _staff_required(lambda user: user.is_platform_admin)
 # The federation's organisation records (专职委员任职): federation officers.
-organisation_staff_required = _staff_required(lambda user: user.handles_levy)
+organisation_staff_required = _staff_required(lambda user: user.keeps_organisation)

@@ -47,6 +47,11 @@ class User(AbstractUser):
         return self.is_active and self.role == Role.FEDERATION_OFFICER
 
     @property
+    def keeps_organisation(self) -> bool:
+        """Whether the role keeps the federation's organisation records (专职委员任职, cadres): federation officers."""
+        return self.is_active and self.role == Role.FEDERATION_OFFICER
+
+    @property
     def is_resident(self) -> bool:
         return self.role == Role.RESIDENT
 

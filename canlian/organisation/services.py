@@ -4,30 +4,27 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from canlian.accounts.scope import scoped_areas, staff_required
 from canlian.areas.models import Area
-from canlian.common.records import reason_required
+from canlian.common.records import not_after_today, reason_required
 from canlian.organisation.models import OfficerPost
 from canlian.registry.services import clean_person_name, clean_phone
+
+# A term is recorded once it has started or ended: the posts page shows who holds each post today.
+_AHEAD = gettext_lazy("日期不能晚于今天：到任或离任后再登记。")
 
 
 def _post_area_checked(*, area: Area, by) -> None:
     staff_required(by)
-    if not by.handles_levy:  # the federation's officers keep its organisation's records
+    if not by.keeps_organisation:
         raise PermissionDenied
     if area.level != Area.Level.VILLAGE:
         raise ValidationError(_("专职委员岗位设在社区或嘎查。"))
     if not scoped_areas(by).filter(pk=area.pk).exists():
         raise ValidationError(_("“%(area)s”不在您负责的区域内。") % {"area": area.name})
-
-
-def _not_ahead(day: date, *, field: str) -> None:
-    """A term is recorded once it has started or ended: the posts page shows who holds each post today."""
-    if day > timezone.localdate():
-        raise ValidationError({field: _("日期不能晚于今天：到任或离任后再登记。")})
 
 
 @transaction.atomic
@@ -37,7 +34,7 @@ def officer_post_assign(*, area: Area, by, holder_name: str, holder_phone: str, 
     _post_area_checked(area=area, by=by)
     holder_name = clean_person_name(holder_name, field="holder_name")
     holder_phone = clean_phone(holder_phone, field="holder_phone")
-    _not_ahead(started_on, field="started_on")
+    not_after_today(started_on, field="started_on", message=_AHEAD)
     # Locks the community: two officers assigning its post at once end up with one holder, not an error (locking
     # the running term alone does not serialise them when the post is vacant, nor once the first has ended it).
     Area.objects.select_for_update().get(pk=area.pk)
@@ -61,7 +58,7 @@ def officer_post_end(*, post: OfficerPost, by, ended_on: date, reason: str) -> O
     """End a term without a successor: the post is vacant (空缺) from the next day."""
     _post_area_checked(area=post.area, by=by)
     reason = reason_required(reason, field="reason", message=_("请填写离任原因。"))
-    _not_ahead(ended_on, field="ended_on")
+    not_after_today(ended_on, field="ended_on", message=_AHEAD)
     post = OfficerPost.objects.select_for_update().get(pk=post.pk)
     if post.ended_on is not None:
         raise ValidationError(_("这一任职已经结束。"))

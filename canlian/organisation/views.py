@@ -3,6 +3,7 @@ post's terms, and the cadres with the disabled share."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from canlian.accounts.decorators import aggregate_staff_required, organisation_staff_required
 from canlian.accounts.scope import scoped_areas
 from canlian.areas.models import Area
+from canlian.audit.models import AccessLog
+from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
 from canlian.organisation import selectors, services
 from canlian.organisation.forms import PostAssignForm, PostEndForm
@@ -28,8 +31,14 @@ def overview(request):
 
 
 def _area_asked(request) -> Area | None:
+    """The area of ?area= among the user's; none asked: all of them; one they do not cover: 404."""
     pk = request.GET.get("area", "")
-    return scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
+    if not pk:
+        return None
+    area = scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
+    if area is None:
+        raise Http404
+    return area
 
 
 @aggregate_staff_required
@@ -84,7 +93,14 @@ def cadres(request):
     """残联干部: who is in post, and how many of them are disabled (规划：不低于 15%)."""
     today = timezone.localdate()
     under = _area_asked(request)  # the indicator page's "查看明细" asks for one area's figure
-    rows = selectors.cadres(user=request.user, on=today, under=under).order_by("unit_area__path", "name")
+    rows = []
+    # Who is disabled is read off their own file: the list is for the officers who keep it, leaders get the totals.
+    if request.user.keeps_organisation:
+        rows = list(selectors.cadres(user=request.user, on=today, under=under).order_by("unit_area__path", "name"))
+        for cadre in rows:
+            if cadre.person_id:
+                access_log_record(request=request, action=AccessLog.Action.VIEW, person_id=cadre.person_id,
+                                  detail=_("残联干部名单：残疾人干部认定"))
     return render(request, "organisation/cadres.html", {
         "rows": rows, "today": today, "under": under,
         "summary": selectors.summary(user=request.user, on=today, under=under)})

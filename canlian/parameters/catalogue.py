@@ -98,6 +98,8 @@ SPECS = {
                       "本平台默认 [U]：12345 热线投诉类一般 15 个工作日"),
         ParameterSpec("rights.due_working_days.petition", "维权案件办结时限：信访（工作日）", Decimal(42),
                       "《信访工作条例》第三十二条 受理之日起 60 日内办结 [P]，约合 42 个工作日"),
+        ParameterSpec("rights.due_calendar_days.petition", "维权案件：信访的法定办结期限（日，自然日；0=不限）", Decimal(60),
+                      "《信访工作条例》第三十二条 受理之日起 60 日内办结 [C]：按工作日算出的期限不晚于此日"),
         ParameterSpec("rights.due_working_days.legal_aid", "维权案件办结时限：法律援助（工作日）", Decimal(5),
                       "《法律援助法》第四十三条 7 日内审查决定 [P]，约合 5 个工作日"),
         ParameterSpec("rights.due_working_days.infringement", "维权案件办结时限：权益侵害（工作日）", Decimal(15),

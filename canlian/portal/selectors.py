@@ -148,14 +148,16 @@ class Message:
 
 
 def messages_for(user, *, since: datetime | None = None) -> list[Message]:
-    """Messages (消息): every step an officer took on an application or a service asked for that the resident can
-    see (the latest 50 of each), newest first."""
+    """Messages (消息): every step an officer took on an application, a service or a card asked for, or a matter
+    raised, that the resident can see (the latest 50 of each), newest first."""
     items = [(f"{a.get_scheme_display()}（{a.person.name}）", reverse("portal:application", args=[a.pk]),
               application_timeline(a, resident=user)) for a in applications_of(user)[:50]]
     items += [(f"{n.get_kind_display()}（{n.person.name}）", reverse("portal:need", args=[n.pk]),
                need_timeline(n, resident=user)) for n in needs_of(user)[:50]]
     items += [(f"{r.get_kind_display()}（{r.who}）", reverse("portal:certificate_request", args=[r.pk]),
                certificate_request_timeline(r, resident=user)) for r in certificate_requests_of(user)[:50]]
+    items += [(f"{c.get_kind_display()}（{c.reference}）", reverse("portal:case", args=[c.pk]),
+               case_timeline(c, resident=user)) for c in cases_of(user)[:50]]
     found = [Message(subject, url, step) for subject, url, steps in items for step in steps
              if step.by not in (_("您"), _("代办家属")) and (since is None or step.at > since)]
     return sorted(found, key=lambda message: message.step.at, reverse=True)

@@ -46,9 +46,11 @@ class Satisfaction(models.TextChoices):
     UNREACHED = "unreached", gettext_lazy("未能回访")
 
 
-def due_on(received_on: date, working_days: int) -> date:
-    """The deadline: `working_days` working days after the day the case was received (受理之日起 N 个工作日)."""
-    return add_working_days(received_on, working_days)
+def due_on(received_on: date, working_days: int, calendar_days: int = 0) -> date:
+    """The deadline: `working_days` working days after the day the case was received (受理之日起 N 个工作日), and
+    no later than `calendar_days` days after it where the law counts days (信访: 60 日; 0: no such limit)."""
+    due = add_working_days(received_on, working_days)
+    return min(due, received_on + timedelta(days=calendar_days)) if calendar_days else due
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 
 from canlian.accounts.models import Role, User
-from canlian.accounts.scope import scope_paths
+from canlian.accounts.scope import residence_in_scope, scope_paths
 from canlian.areas.models import Area
 from canlian.areas.selectors import ancestor_paths, under_paths
 from canlian.common.ids import clean_number
@@ -21,7 +21,9 @@ from canlian.rights.rules import CaseKind, CaseSource, CaseState, Satisfaction
 def cases(*, user) -> QuerySet[Case]:
     """The cases of the user's areas; a resident's own online cases (网上反映) for a resident."""
     if getattr(user, "is_resident", False):
-        return Case.objects.filter(resident=user) if user.is_authenticated else Case.objects.none()
+        # Raised by them, about a person they still act for: a revoked authorisation ends what they see.
+        return Case.objects.filter(resident=user).filter(residence_in_scope(user, prefix="person__")) \
+            if user.is_authenticated else Case.objects.none()
     return Case.objects.filter(under_paths(scope_paths(user), path_field="area__path"))
 
 
@@ -130,11 +132,14 @@ def _by_child_area(rows: QuerySet[Case], under: Area | None) -> list[tuple[Area,
         return []
     if under is None:  # the highest area the cases share
         paths = list(per_area)
-        common = ancestor_paths(paths[0])
-        under_path = next(path for path in reversed(common) if all(p.startswith(path) for p in paths))
+        under_path = next((path for path in reversed(ancestor_paths(paths[0]))
+                           if all(p.startswith(path) for p in paths)), None)
     else:
         under_path = under.path
-    children = list(Area.objects.filter(parent__path=under_path).order_by("code"))
+    if under_path is None:  # cases in more than one province: a row for each
+        children = list(Area.objects.filter(parent__isnull=True).order_by("code"))
+    else:
+        children = list(Area.objects.filter(parent__path=under_path).order_by("code"))
     if not children:
         return [(Area.objects.get(path=under_path), sum(per_area.values()))]
     counted = [(child, sum(n for path, n in per_area.items() if path.startswith(child.path))) for child in children]

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from canlian.accounts.models import User
 from canlian.accounts.scope import residence_in_scope, scoped_areas, staff_required
 from canlian.areas.models import Area
-from canlian.common.records import reason_required
+from canlian.common.records import not_after_today, reason_required, text_cleaned
+from canlian.parameters.catalogue import SPECS
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.models import Person
 from canlian.registry.services import clean_person_name, clean_phone
@@ -22,18 +23,8 @@ from canlian.rights.rules import CaseKind, CaseSource, CaseState, Satisfaction
 from canlian.rights.selectors import case_handlers, cases
 
 
-def _text(raw: str, *, field: str, label: str, max_length: int) -> str:
-    text = (raw or "").strip()
-    if not text:
-        raise ValidationError({field: _("请填写%(label)s。") % {"label": label}})
-    if len(text) > max_length:
-        raise ValidationError({field: _("%(label)s最多 %(n)d 字。") % {"label": label, "n": max_length}})
-    return text
-
-
 def _day(day: date, *, field: str, not_before: date, label: str = "") -> date:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("日期不能晚于今天。")})
+    not_after_today(day, field=field)
     if day < not_before:
         raise ValidationError({field: (_("日期不能早于%(label)s（%(d)s）。") if label else _("日期不能早于 %(d)s。")) % {
             "label": label, "d": not_before}})
@@ -41,7 +32,9 @@ def _day(day: date, *, field: str, not_before: date, label: str = "") -> date:
 
 
 def _deadline(kind: str, received_on: date) -> tuple[date, date]:
-    due = rules.due_on(received_on, parameter_int(f"rights.due_working_days.{kind}", on=received_on))
+    limit = f"rights.due_calendar_days.{kind}"
+    due = rules.due_on(received_on, parameter_int(f"rights.due_working_days.{kind}", on=received_on),
+                       parameter_int(limit, on=received_on) if limit in SPECS else 0)
     return due, rules.reminder_day(due, parameter_int("rights.remind_working_days", on=received_on))
 
 
@@ -77,7 +70,7 @@ def case_open(*, by, kind: str, source: str, received_on: date, summary: str, ar
         raise ValidationError({"area": _("“%(area)s”不在您负责的区域内。") % {"area": area.name}})
     caller_name = clean_person_name(caller_name, field="caller_name")
     caller_phone = clean_phone(caller_phone, field="caller_phone")
-    summary = _text(summary, field="summary", label=_("反映内容"), max_length=1000)
+    summary = text_cleaned(summary, field="summary", label=_("反映内容"), max_length=1000)
     due, remind = _deadline(kind, received_on)
     case = Case.objects.create(kind=kind, source=source, received_on=received_on, area=area, person=person,
                                caller_name=caller_name, caller_phone=caller_phone, resident=resident,
@@ -128,7 +121,7 @@ def case_reply(*, case: Case, by, replied_on: date, reply: str) -> Case:
     staff_required(by)
     case = _locked(case, CaseState.RECEIVED, CaseState.ASSIGNED, by=by)
     _day(replied_on, field="replied_on", not_before=case.received_on, label=_("受理日期"))
-    reply = _text(reply, field="reply", label=_("答复内容"), max_length=1000)
+    reply = text_cleaned(reply, field="reply", label=_("答复内容"), max_length=1000)
     if case.assigned_to is None and case.partner is None:
         case.assigned_to = by
     case.state, case.answered_on = CaseState.ANSWERED, replied_on
@@ -143,7 +136,7 @@ def case_close(*, case: Case, by, closed_on: date, outcome: str, satisfaction: s
     staff_required(by)
     case = _locked(case, CaseState.ANSWERED, by=by)
     _day(closed_on, field="closed_on", not_before=case.answered_on, label=_("答复日期"))
-    outcome = _text(outcome, field="outcome", label=_("办理结果"), max_length=500)
+    outcome = text_cleaned(outcome, field="outcome", label=_("办理结果"), max_length=500)
     if satisfaction not in Satisfaction.values:
         raise ValidationError({"satisfaction": _("请选择回访满意度。")})
     case.state, case.closed_on, case.outcome, case.satisfaction = CaseState.CLOSED, closed_on, outcome, satisfaction

@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from canlian.accounts.scope import residence_in_scope, scoped_areas, staff_required
 from canlian.areas.models import Area
+from canlian.common.records import not_after_today, text_cleaned
 from canlian.common.workdays import add_working_days
 from canlian.parameters.selectors import parameter_int
 from canlian.registry.choices import LifeStatus
@@ -23,19 +25,13 @@ from canlian.volunteers.rules import EmergencyNeed, RequestKind
 from canlian.volunteers.selectors import volunteers
 
 
-def _text(raw: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
-    text = " ".join((raw or "").split())
-    if required and not text:
-        raise ValidationError({field: _("请填写%(label)s。") % {"label": label}})
-    if len(text) > max_length:
-        raise ValidationError({field: _("%(label)s最多 %(n)d 字。") % {"label": label, "n": max_length}})
-    return text
-
-
-def _not_future(day: date, *, field: str) -> date:
-    if day > timezone.localdate():
-        raise ValidationError({field: _("日期不能晚于今天。")})
-    return day
+def _volunteer_kept_by(volunteer: Volunteer, by) -> None:
+    """Changing a volunteer's record is for the officers of the area they registered in (a city-wide volunteer is
+    seen by every community's officers, and kept by the city's)."""
+    staff_required(by)
+    if not scoped_areas(by).filter(pk=volunteer.area_id).exists():
+        raise ValidationError(_("%(name)s 在“%(area)s”登记，由那里的工作人员办理。") % {
+            "name": volunteer.name, "area": volunteer.area.name})
 
 
 def _in_scope(by, person: Person) -> None:
@@ -57,7 +53,7 @@ def volunteer_register(*, by, name: str, phone: str, area: Area, skills: list[st
     staff_required(by)
     if not consent:
         raise ValidationError({"consent": _("志愿者本人同意后才能登记：请先征得本人同意。")})
-    _not_future(consent_on, field="consent_on")
+    not_after_today(consent_on, field="consent_on")
     if not scoped_areas(by).filter(pk=area.pk).exists():
         raise ValidationError({"area": _("“%(area)s”不在您负责的区域内。") % {"area": area.name}})
     skills = [skill for skill in RequestKind.values if skill in set(skills)]
@@ -72,7 +68,7 @@ def volunteer_register(*, by, name: str, phone: str, area: Area, skills: list[st
         with transaction.atomic():
             return Volunteer.objects.create(
                 name=clean_person_name(name), phone=phone, area=area, organisation=organisation, skills=skills,
-                availability=_text(availability, field="availability", label=_("可服务时间"), max_length=100,
+                availability=text_cleaned(availability, field="availability", label=_("可服务时间"), max_length=100,
                                    required=False),
                 consent_on=consent_on, registered_by=by)
     except IntegrityError:  # registered by someone else at the same moment
@@ -81,29 +77,36 @@ def volunteer_register(*, by, name: str, phone: str, area: Area, skills: list[st
 
 @transaction.atomic
 def volunteer_withdraw(*, volunteer: Volunteer, by, on: date) -> Volunteer:
-    """A volunteer leaves or withdraws consent (退出): no longer matched; their hours stay in the record."""
-    staff_required(by)
+    """A volunteer leaves or withdraws consent (退出): no longer matched; their hours stay in the record. What they
+    still do for persons on the register must be handed on first; for persons no longer on it, it ends here."""
+    _volunteer_kept_by(volunteer, by)
+    on = not_after_today(on, field="on")
     volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
     if not volunteer.active:
         raise ValidationError(_("这位志愿者已经退出。"))
-    if volunteer.requests.filter(state=Request.State.MATCHED).exists():
+    on_register = Q(person__life_status=LifeStatus.ACTIVE)
+    matched = volunteer.requests.filter(state=Request.State.MATCHED)
+    if matched.filter(on_register).exists():
         raise ValidationError(_("这位志愿者还有正在对接的服务需求，请先改派或完成。"))
-    paired = volunteer.pairings.filter(ended_on__isnull=True).count()
-    if paired:
+    paired = volunteer.pairings.filter(ended_on__isnull=True)
+    if paired.filter(on_register).exists():
         # Their phone is on the emergency list: the persons they help need another helper first.
-        raise ValidationError(_("这位志愿者还是 %(n)d 位残疾人的应急结对帮扶人，请先为他们更换帮扶人。") % {"n": paired})
-    volunteer.active, volunteer.left_on = False, _not_future(on, field="on")
+        raise ValidationError(_("这位志愿者还是 %(n)d 位残疾人的应急结对帮扶人，请先为他们更换帮扶人。") % {
+            "n": paired.filter(on_register).count()})
+    matched.update(state=Request.State.CANCELLED, closed_note=_("志愿者退出；本人已不在册"))
+    paired.update(ended_on=on)
+    volunteer.active, volunteer.left_on = False, on
     volunteer.save(update_fields=["active", "left_on"])
     return volunteer
 
 
 @transaction.atomic
 def award_record(*, volunteer: Volunteer, by, title: str, awarded_on: date, awarded_by: str) -> Award:
-    staff_required(by)
+    _volunteer_kept_by(volunteer, by)
     return Award.objects.create(
-        volunteer=volunteer, title=_text(title, field="title", label=_("表彰名称"), max_length=100),
-        awarded_on=_not_future(awarded_on, field="awarded_on"),
-        awarded_by=_text(awarded_by, field="awarded_by", label=_("表彰单位"), max_length=100), recorded_by=by)
+        volunteer=volunteer, title=text_cleaned(title, field="title", label=_("表彰名称"), max_length=100),
+        awarded_on=not_after_today(awarded_on, field="awarded_on"),
+        awarded_by=text_cleaned(awarded_by, field="awarded_by", label=_("表彰单位"), max_length=100), recorded_by=by)
 
 
 # ---- Requests and services (志愿服务需求与记录) ---------------------------------------------------------------------
@@ -115,13 +118,13 @@ def request_open(*, person: Person, by, kind: str, detail: str, wanted_on: date 
     _in_scope(by, person)
     if kind not in RequestKind.values:
         raise ValidationError({"kind": _("请选择服务类型。")})
-    requested_on = _not_future(requested_on or timezone.localdate(), field="requested_on")
+    requested_on = not_after_today(requested_on or timezone.localdate(), field="requested_on")
     if wanted_on is not None and wanted_on < requested_on:
         raise ValidationError({"wanted_on": _("希望服务日期不能早于提出日期。")})
     due = add_working_days(requested_on, parameter_int("volunteers.answer_working_days", on=requested_on))
     return Request.objects.create(person=person, kind=kind, wanted_on=wanted_on, requested_on=requested_on,
                                   due_on=due, opened_by=by,
-                                  detail=_text(detail, field="detail", label=_("具体需求"), max_length=500))
+                                  detail=text_cleaned(detail, field="detail", label=_("具体需求"), max_length=500))
 
 
 def _request_locked(request: Request, *states: str) -> Request:
@@ -159,7 +162,7 @@ def service_log(*, request: Request, by, served_on: date, hours: Decimal, note: 
     finishes the request."""
     _in_scope(by, request.person)
     request = _request_locked(request, Request.State.MATCHED)
-    _not_future(served_on, field="served_on")
+    not_after_today(served_on, field="served_on")
     if served_on < request.requested_on:
         raise ValidationError({"served_on": _("服务日期不能早于需求提出日期 %(d)s。") % {"d": request.requested_on}})
     if not (Decimal("0") < hours <= Decimal("24")):
@@ -170,8 +173,8 @@ def service_log(*, request: Request, by, served_on: date, hours: Decimal, note: 
         raise ValidationError({"feedback": _("请从列表中选择评价。")})
     service = Service.objects.create(
         request=request, volunteer=request.volunteer, served_on=served_on, hours=hours, recorded_by=by,
-        note=_text(note, field="note", label=_("服务内容"), max_length=500, required=False), feedback=feedback,
-        feedback_note=_text(feedback_note, field="feedback_note", label=_("评价说明"), max_length=200,
+        note=text_cleaned(note, field="note", label=_("服务内容"), max_length=500, required=False), feedback=feedback,
+        feedback_note=text_cleaned(feedback_note, field="feedback_note", label=_("评价说明"), max_length=200,
                             required=False))
     if finished:
         request.state, request.closed_note = Request.State.DONE, _("服务完成")
@@ -184,7 +187,7 @@ def request_cancel(*, request: Request, by, reason: str) -> Request:
     _in_scope(by, request.person)
     request = _request_locked(request, Request.State.OPEN, Request.State.MATCHED)
     request.state = Request.State.CANCELLED
-    request.closed_note = _text(reason, field="note", label=_("取消原因"), max_length=200)
+    request.closed_note = text_cleaned(reason, field="note", label=_("取消原因"), max_length=200)
     request.save(update_fields=["state", "closed_note"])
     return request
 
@@ -199,7 +202,7 @@ def emergency_profile_save(*, person: Person, by, needs: list[str], note: str = 
     if not needs:
         raise ValidationError({"needs": _("请至少选择一项应急需求；没有需求的不用登记。")})
     profile, _created = EmergencyProfile.objects.update_or_create(person=person, defaults={
-        "needs": needs, "note": _text(note, field="note", label=_("说明"), max_length=200, required=False),
+        "needs": needs, "note": text_cleaned(note, field="note", label=_("说明"), max_length=200, required=False),
         "recorded_on": timezone.localdate(), "recorded_by": by})
     return profile
 
@@ -219,7 +222,7 @@ def pairing_set(*, person: Person, by, helper_kind: str, helper_name: str, helpe
     helper_phone = clean_phone(helper_phone, field="helper_phone")
     if not helper_phone:
         raise ValidationError({"helper_phone": _("请填写帮扶人电话：紧急时要能联系到帮扶人。")})
-    _not_future(started_on, field="started_on")
+    not_after_today(started_on, field="started_on")
     Person.objects.select_for_update().filter(pk=person.pk).first()  # one pairing change per person at a time
     current = Pairing.objects.filter(person=person, ended_on__isnull=True).first()
     if current is not None:
@@ -236,7 +239,7 @@ def pairing_set(*, person: Person, by, helper_kind: str, helper_name: str, helpe
 def pairing_confirm(*, pairing: Pairing, by, on: date | None = None) -> Pairing:
     """The helper was reached and still agrees (确认结对关系): the date is kept as the last confirmation."""
     _in_scope(by, pairing.person)
-    on = _not_future(on or timezone.localdate(), field="on")
+    on = not_after_today(on or timezone.localdate(), field="on")
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     if pairing.ended_on is not None:
         raise ValidationError(_("这一结对已经解除。"))

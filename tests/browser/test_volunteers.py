@@ -120,7 +120,7 @@ def test_a_volunteer_is_registered_with_consent_matched_to_a_request_and_the_hou
     expect(page.get_by_label("同意日期")).to_have_value(today.isoformat())
     assert_accessible(page, state="register a volunteer, empty")
     follow(page, SUBMIT)
-    hrefs = ["#id_name", "#id_phone", "#id_area", "#id_skills"]
+    hrefs = ["#id_name", "#id_phone", "#id_area", "#id_skills", "#id_consent"]
     assert_refused(page, hrefs)
     expect(_summary(page)).to_contain_text("可提供的服务：请选择可提供的服务。")
     assert_accessible(page, state="register a volunteer refused: empty")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from canlian.accounts.models import Role
+from canlian.audit.models import AccessLog
 from canlian.organisation.models import Association, Facility, OfficerPost
 from canlian.organisation.tests.conftest import assign, cadre
 from canlian.registry.tests.factories import make_user
@@ -126,13 +127,17 @@ def test_only_a_federation_officer_is_offered_the_link_to_change_a_post(client, 
         assert link not in _html(client.get("/organisation/posts/"))
 
 
-def test_the_cadres_page_says_who_is_a_disabled_cadre_and_the_share(client, areas, leader, carded):
+def test_the_cadres_page_says_who_is_a_disabled_cadre_and_the_share(client, areas, officer, leader, carded):
     cadre("孟根", areas["city"], person=carded, position="理事长")
     cadre("马超", areas["city"], position="财务")
     cadre("吴刚", areas["city"], ended_on=TODAY - timedelta(days=1))
-    client.force_login(leader)
+    client.force_login(leader)  # a leader: the totals, not who is disabled
     html = _html(client.get("/organisation/cadres/"))
     assert "在职干部 2 名，其中残疾人 1 名" in html and "50%" in html
+    assert "孟根" not in html and not AccessLog.objects.exists()
+    client.force_login(officer)  # the officers who keep the records: the list, each linked file's look logged
+    html = _html(client.get("/organisation/cadres/"))
+    assert AccessLog.objects.get().person_id == carded.pk
     assert "孟根" in html and "理事长" in html and "吴刚" not in html
     assert re.search(r"孟根</th>.*?<td>是</td></tr>", html, re.S)
     assert re.search(r"马超</th>.*?<td>否</td></tr>", html, re.S)

@@ -677,3 +677,56 @@ def test_a_hostile_file_name_and_note_are_escaped_for_the_officers(client, resid
     client.force_login(officer)
     worklist = _html(client.get("/benefits/applications/"))
     assert hostile not in worklist and "&lt;img src=x onerror=" in worklist
+
+
+# --- issue 9: matters raised online (反映问题) -------------------------------------------------------------------
+
+
+def test_a_matter_raised_online_reaches_the_officers_and_its_answer_comes_back_as_a_message(
+        client, resident, zhang, beijiang_officer):
+    from canlian.rights import services as rights_services
+    from canlian.rights.models import Case
+
+    resident_client_login(client, resident)
+    response = client.post("/portal/me/cases/new/", {"person": zhang.pk, "kind": "help", "phone": "13900000001",
+                                                     "summary": "家里轮椅坏了，请帮忙联系维修。"})
+    case = Case.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/portal/me/cases/{case.pk}/"
+    assert (case.source, case.resident, case.person, case.area) == ("portal", resident, zhang, zhang.residence_area)
+    rights_services.case_reply(case=case, by=beijiang_officer, replied_on=timezone.localdate(),
+                               reply="已联系辅具中心上门维修。")
+    html = _html(client.get("/portal/me/messages/"))
+    assert "求助" in html and "已联系辅具中心上门维修。" in html
+
+
+def test_a_matter_raised_for_someone_not_acted_for_is_refused_and_nothing_is_kept(client, resident, wang):
+    from canlian.rights.models import Case
+
+    resident_client_login(client, resident)
+    response = client.post("/portal/me/cases/new/", {"person": wang.pk, "kind": "help", "phone": "13900000001",
+                                                     "summary": "代别人反映"})
+    assert response.status_code == 400 and "请选择为谁反映。" in _html(response)
+    assert not Case.objects.exists()
+
+
+def test_a_revoked_authorisation_ends_what_the_resident_sees_of_the_matters_raised(client, resident, zhang):
+    from canlian.portal import services as portal_services
+    from canlian.rights import services as rights_services
+
+    case = rights_services.case_open(by=resident, kind="consultation", source="portal",
+                                     received_on=timezone.localdate(), person=zhang, summary="咨询护理补贴")
+    resident_client_login(client, resident)
+    assert client.get(f"/portal/me/cases/{case.pk}/").status_code == 200
+    portal_services.proxy_revoke(proxy=resident.proxies.get(), by=resident)
+    assert client.get(f"/portal/me/cases/{case.pk}/").status_code == 404
+
+
+def test_five_matters_a_day_then_the_hotline(client, resident, zhang):
+    from canlian.rights.models import Case
+
+    resident_client_login(client, resident)
+    for n in range(6):
+        response = client.post("/portal/me/cases/new/", {"person": zhang.pk, "kind": "consultation",
+                                                         "phone": "13900000001", "summary": f"咨询第 {n + 1} 件事"})
+    assert response.status_code == 400 and "12385" in _html(response)
+    assert Case.objects.count() == 5

@@ -147,3 +147,11 @@ def test_the_reminder_day_is_a_working_day_with_the_reminder_days_left(received,
     day = reminder_day(due, remind)
     assert is_working_day(day) and day <= due
     assert working_days_between(day, due) == remind
+
+
+def test_a_petitions_deadline_is_never_later_than_the_sixty_days_the_regulation_gives():
+    # 42 working days from 2025-09-26 cross the National Day week and land on 2025-12-01, 66 days on: the 信访工作条例
+    # counts 60 days, so the deadline is 2025-11-25.
+    assert due_on(date(2025, 9, 26), 42) == date(2025, 12, 1)
+    assert due_on(date(2025, 9, 26), 42, 60) == date(2025, 11, 25)
+    assert due_on(date(2025, 3, 3), 42, 60) == date(2025, 4, 30)  # no holiday in between: the working days end first

@@ -44,7 +44,7 @@ def test_a_volunteer_is_registered_with_their_consent_skills_and_time_they_can_g
         "刘洋", "13947900001", areas["beijiang"], True)
     assert volunteer.skills == ["daily_care", "tutoring"]  # the list's order, each once
     assert volunteer.skill_labels == ["生活照料", "支教助学"]
-    assert volunteer.availability == "周末 上午"  # free text, kept as the officer typed it
+    assert volunteer.availability == "周末   上午"  # free text, kept as the officer typed it, trimmed
     assert (volunteer.consent_on, volunteer.registered_by) == (date(2026, 3, 1), beijiang_officer)
 
 
@@ -618,3 +618,30 @@ def test_a_resident_cannot_confirm_a_pairing(beijiang_officer, zhang):
     pairing = make_pairing(person=zhang, by=beijiang_officer, started_on=TODAY - timedelta(days=10))
     with pytest.raises(PermissionDenied):
         services.pairing_confirm(pairing=pairing, by=make_resident(zhang), on=TODAY)
+
+
+def test_a_city_wide_volunteer_is_kept_by_the_citys_officers_not_a_communitys(officer, beijiang_officer, areas):
+    volunteer = make_volunteer(by=officer, area=areas["city"])
+    for change in (lambda: services.volunteer_withdraw(volunteer=volunteer, by=beijiang_officer, on=TODAY),
+                   lambda: services.award_record(volunteer=volunteer, by=beijiang_officer, title="优秀志愿者",
+                                                 awarded_on=TODAY, awarded_by="北疆社区")):
+        with pytest.raises(ValidationError) as refused:
+            change()
+        assert refused.value.messages == ["刘洋 在“二连浩特市”登记，由那里的工作人员办理。"]
+    volunteer.refresh_from_db()
+    assert volunteer.active and not Award.objects.exists()
+    assert not services.volunteer_withdraw(volunteer=volunteer, by=officer, on=TODAY).active
+
+
+def test_withdrawing_ends_what_the_volunteer_did_for_persons_no_longer_on_the_register(beijiang_officer, areas,
+                                                                                     zhang):
+    volunteer = make_volunteer(by=beijiang_officer, area=areas["beijiang"])
+    request = make_matched(person=zhang, by=beijiang_officer, volunteer=volunteer)
+    pairing = make_pairing(person=zhang, by=beijiang_officer, started_on=TODAY - timedelta(days=30),
+                           volunteer=volunteer)
+    person_change_life_status(person=zhang, by=beijiang_officer, status=LifeStatus.DECEASED,
+                              since=TODAY - timedelta(days=1), reason="民政死亡名单")
+    assert not services.volunteer_withdraw(volunteer=volunteer, by=beijiang_officer, on=TODAY).active
+    request.refresh_from_db()
+    pairing.refresh_from_db()
+    assert request.state == Request.State.CANCELLED and pairing.ended_on == TODAY
