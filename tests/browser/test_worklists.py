@@ -45,8 +45,8 @@ def test_expiring_list_empty(page, community_officer, persons):
 def test_leader_workbench_shows_aggregates_only(page, leader, persons):
     login(page, leader)
     nav = page.get_by_role("navigation", name="主导航")
-    # Employment figures, payroll and the budget show a leader totals, never a person.
-    assert nav.get_by_role("link").all_inner_texts() == ["工作台", "规划指标", "就业", "月度发放", "补贴资金"]
+    # Employment figures, the organisation, payroll and the budget show a leader totals, never a person.
+    assert nav.get_by_role("link").all_inner_texts() == ["工作台", "规划指标", "就业", "组织建设", "月度发放", "补贴资金"]
     table = page.get_by_role("table", name="持证残疾人按类别汇总")
     rows = {r.get_by_role("rowheader").inner_text(): r.get_by_role("cell").all_inner_texts()
             for r in table.locator("tbody tr").all()}
