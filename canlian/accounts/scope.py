@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from canlian.accounts.models import Proxy
 from canlian.areas.models import Area
@@ -13,6 +14,14 @@ def scoped_areas(user) -> QuerySet[Area]:
     if not user.is_authenticated or not user.is_active:
         return Area.objects.none()
     return area_subtree(list(user.areas.all()))
+
+
+def area_in_scope(*, user, pk) -> Area:
+    """One of the user's areas (or below them) by id; any other answers 404, whether it exists or not."""
+    try:
+        return scoped_areas(user).get(pk=pk)
+    except (Area.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def scope_paths(user) -> list[str]:

@@ -27,6 +27,14 @@ def year_asked(request, *, ahead: int = 0) -> int:
     return year if 2015 <= year <= this_year + ahead else this_year
 
 
+def area_asked(request):
+    """The area of ?area= among the user's: None when none is asked (all of them), 404 for one they do not cover."""
+    from canlian.accounts.scope import area_in_scope
+
+    pk = request.GET.get("area", "")
+    return area_in_scope(user=request.user, pk=pk) if pk else None
+
+
 def safe_next(request, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},

@@ -65,13 +65,6 @@ class Figure:
         return "near" if self.value >= self.target * Decimal("0.9") else "behind"
 
 
-def area_in_scope(*, user, pk) -> Area:
-    try:
-        return scoped_areas(user).get(pk=pk)
-    except (Area.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
 def home_area(user) -> Area | None:
     """The widest of the user's areas: what the dashboard shows first."""
     return user.areas.order_by("level", "code").first() if user.is_authenticated else None

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
-from canlian.accounts.scope import scoped_areas
+from canlian.accounts.scope import area_in_scope, scoped_areas
 from canlian.areas.models import Area
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
@@ -27,7 +27,7 @@ from canlian.indicators.rules import RiskReason
 
 def _area(request):
     area_id = request.GET.get("area")
-    return selectors.area_in_scope(user=request.user, pk=area_id) if area_id else selectors.home_area(request.user)
+    return area_in_scope(user=request.user, pk=area_id) if area_id else selectors.home_area(request.user)
 
 
 def _year(request) -> int:

@@ -3,18 +3,16 @@ post's terms, and the cadres with the disabled share."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from canlian.accounts.decorators import aggregate_staff_required, organisation_staff_required
-from canlian.accounts.scope import scoped_areas
-from canlian.areas.models import Area
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
+from canlian.common.views import area_asked
 from canlian.organisation import selectors, services
 from canlian.organisation.forms import PostAssignForm, PostEndForm
 
@@ -30,23 +28,12 @@ def overview(request):
         "facilities": selectors.facilities(user=request.user)})
 
 
-def _area_asked(request) -> Area | None:
-    """The area of ?area= among the user's; none asked: all of them; one they do not cover: 404."""
-    pk = request.GET.get("area", "")
-    if not pk:
-        return None
-    area = scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
-    if area is None:
-        raise Http404
-    return area
-
-
 @aggregate_staff_required
 @require_GET
 def posts(request):
     """专职委员配备: each community and gacha with its officer, or 空缺."""
     today = timezone.localdate()
-    under = _area_asked(request)
+    under = area_asked(request)
     rows = selectors.posts(user=request.user, on=today, under=under)
     return render(request, "organisation/posts.html", {
         "rows": rows, "under": under, "today": today,
@@ -92,7 +79,7 @@ def post_detail(request, pk: int):
 def cadres(request):
     """残联干部: who is in post, and how many of them are disabled (规划：不低于 15%)."""
     today = timezone.localdate()
-    under = _area_asked(request)  # the indicator page's "查看明细" asks for one area's figure
+    under = area_asked(request)  # the indicator page's "查看明细" asks for one area's figure
     rows = []
     # Who is disabled is read off their own file: the list is for the officers who keep it, leaders get the totals.
     if request.user.keeps_organisation:

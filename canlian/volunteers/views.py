@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +17,7 @@ from canlian.accounts.scope import scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import NoteForm, attach_errors
-from canlian.common.views import year_asked
+from canlian.common.views import area_asked, year_asked
 from canlian.common.worklists import WORKLIST_PER_PAGE
 from canlian.registry.selectors import person_queryset
 from canlian.registry.services import clean_id_number
@@ -203,24 +202,12 @@ def volunteer_detail(request, pk: int):
 
 # ---- The emergency register (应急登记与结对帮扶) ----------------------------------------------------------------
 
-def _area_asked(request):
-    """The area of ?area= among the user's; none asked: all of them; one they do not cover: 404 (a printed list
-    must be what it says it is)."""
-    pk = request.GET.get("area", "")
-    if not pk:
-        return None
-    area = scoped_areas(request.user).filter(pk=pk).first() if pk.isdecimal() else None
-    if area is None:
-        raise Http404
-    return area
-
-
 @person_staff_required
 @require_GET
 def emergency(request):
     """应急结对: the persons with emergency needs, most urgent first, their helpers, and those to visit."""
     today = timezone.localdate()
-    under = _area_asked(request)
+    under = area_asked(request)
     rows = selectors.emergency_list(user=request.user, on=today, under=under)
     return render(request, "volunteers/emergency.html", {
         "rows": rows, "page": Paginator(rows, 50).get_page(request.GET.get("page")), "under": under, "areas": scoped_areas(request.user).order_by("path"), "today": today,
@@ -235,7 +222,7 @@ def emergency(request):
 def emergency_print(request):
     """The list for the emergency office (应急名单), by area, printable: who, where, what they need, who helps."""
     today = timezone.localdate()
-    under = _area_asked(request)
+    under = area_asked(request)
     rows = selectors.emergency_list(user=request.user, on=today, under=under)
     access_log_record(request=request, action=AccessLog.Action.EXPORT, detail=_(
         "打印应急名单：%(area)s，%(n)d 人") % {"area": under.name if under else _("全部负责区域"), "n": len(rows)})
