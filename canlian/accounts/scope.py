@@ -6,14 +6,14 @@ from django.http import Http404
 
 from canlian.accounts.models import Proxy
 from canlian.areas.models import Area
-from canlian.areas.selectors import area_subtree, under_paths
+from canlian.areas.selectors import under_paths
 
 
 def scoped_areas(user) -> QuerySet[Area]:
     """Return the areas a user covers, with everything under them; nothing for anonymous users."""
     if not user.is_authenticated or not user.is_active:
         return Area.objects.none()
-    return area_subtree(list(user.areas.all()))
+    return Area.objects.filter(under_paths(scope_paths(user)))
 
 
 def area_in_scope(*, user, pk) -> Area:
@@ -24,13 +24,29 @@ def area_in_scope(*, user, pk) -> Area:
         raise Http404 from None
 
 
-def scope_paths(user) -> list[str]:
-    """The materialised paths of the user's own areas, read once per user object (i.e. per request)."""
+def covers_every_area(user) -> bool:
+    """Whether the user's areas take in the whole tree (every top area is theirs or under theirs)."""
+    return bool(scope_paths(user)) and not Area.objects.filter(parent__isnull=True).exclude(
+        under_paths(scope_paths(user))).exists()
+
+
+def own_areas(user) -> list[Area]:
+    """The user's own areas (not those under them), read once per user object (i.e. per request)."""
     if not user.is_authenticated or not user.is_active:
         return []
-    if not hasattr(user, "_scope_paths"):
-        user._scope_paths = list(user.areas.values_list("path", flat=True))
-    return user._scope_paths
+    if not hasattr(user, "_own_areas"):
+        user._own_areas = list(user.areas.all())
+    return user._own_areas
+
+
+def home_area(user) -> Area | None:
+    """The widest of the user's own areas (the shortest path): what a page of figures shows first."""
+    return min(own_areas(user), key=lambda area: (len(area.path), area.code), default=None)
+
+
+def scope_paths(user) -> list[str]:
+    """The materialised paths of the user's own areas."""
+    return [area.path for area in own_areas(user)]
 
 
 def residence_in_scope(user, *, prefix: str = "") -> Q:

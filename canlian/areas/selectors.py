@@ -1,6 +1,4 @@
-from django.db.models import Q, QuerySet
-
-from canlian.areas.models import Area
+from django.db.models import Q
 
 
 def under_paths(paths: list[str], *, path_field: str = "path") -> Q:
@@ -9,11 +7,6 @@ def under_paths(paths: list[str], *, path_field: str = "path") -> Q:
     for path in paths:
         condition |= Q(**{f"{path_field}__startswith": path})
     return condition
-
-
-def area_subtree(areas) -> QuerySet[Area]:
-    """Return the given areas and everything under them."""
-    return Area.objects.filter(under_paths([area.path for area in areas]))
 
 
 def ancestor_paths(path: str) -> list[str]:

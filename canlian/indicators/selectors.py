@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
 from canlian.accounts.scope import residence_in_scope, scope_paths, scoped_areas
@@ -65,17 +75,17 @@ class Figure:
         return "near" if self.value >= self.target * Decimal("0.9") else "behind"
 
 
-def home_area(user) -> Area | None:
-    """The widest of the user's areas: what the dashboard shows first."""
-    return user.areas.order_by("level", "code").first() if user.is_authenticated else None
-
-
 def years_computed() -> list[int]:
-    """The years with snapshots, newest first: read off one indicator's top areas (the unique index answers it;
-    a DISTINCT over every snapshot of a province cost most of a dashboard request)."""
-    first = Indicator.objects.exclude(measure="").order_by("pk").values_list("pk", flat=True).first()
-    return list(Snapshot.objects.filter(indicator_id=first, area__parent__isnull=True).order_by("-year")
+    """The years with snapshots, newest first: read off the top areas' snapshots (a few rows a year; a DISTINCT over
+    every snapshot of a province cost most of a dashboard request)."""
+    return list(Snapshot.objects.filter(area__parent__isnull=True).order_by("-year")
                 .values_list("year", flat=True).distinct())
+
+
+def _computed_on(year: int) -> date | None:
+    """The day the year's snapshots were computed as of (one computation writes them all with the same day);
+    None when the year has none. Unordered, so the (year, area) index answers it at once."""
+    return next(iter(Snapshot.objects.filter(year=year).order_by().values_list("as_of", flat=True)[:1]), None)
 
 
 def _targets(year: int) -> dict[int, Decimal]:
@@ -85,19 +95,21 @@ def _targets(year: int) -> dict[int, Decimal]:
 def figures(*, area: Area, year: int) -> list[Figure]:
     """Every indicator for an area and a year, from the year's snapshots; an indicator the year computed but the
     area has no rows for reads 0, an indicator without a measure reads "no data"."""
-    snapshots = {s.indicator_id: s for s in Snapshot.objects.filter(area=area, year=year)}
-    computed = Snapshot.objects.filter(year=year).values_list("as_of", flat=True).first()
-    targets = _targets(year)
+    indicators = list(Indicator.objects.annotate(
+        snapshot=FilteredRelation("snapshots", condition=Q(snapshots__area=area, snapshots__year=year)),
+        year_target=FilteredRelation("targets", condition=Q(targets__year=year)),
+    ).annotate(num=F("snapshot__numerator"), den=F("snapshot__denominator"), on=F("snapshot__as_of"),
+               target=F("year_target__value")))
+    computed = next((i.on for i in indicators if i.on is not None), None) or _computed_on(year)
     result = []
-    for indicator in Indicator.objects.all():
-        snapshot = snapshots.get(indicator.pk)
-        if snapshot is not None:
-            num, den = snapshot.numerator, snapshot.denominator
+    for indicator in indicators:
+        if indicator.on is not None:
+            num, den = indicator.num, indicator.den
         elif computed is not None and indicator.measure:
             num, den = 0, 0
         else:
             num = den = None
-        result.append(Figure(indicator, num, den, targets.get(indicator.pk), computed))
+        result.append(Figure(indicator, num, den, indicator.target, computed))
     return result
 
 
@@ -106,7 +118,7 @@ def comparison(*, user, indicator: Indicator, area: Area, year: int) -> list[tup
     children = Area.objects.filter(parent=area).filter(pk__in=scoped_areas(user)).order_by("code")
     snapshots = {s.area_id: s for s in Snapshot.objects.filter(indicator=indicator, year=year, area__in=children)}
     target = _targets(year).get(indicator.pk)
-    computed = Snapshot.objects.filter(year=year).values_list("as_of", flat=True).first()
+    computed = _computed_on(year)
     return [(child, Figure(indicator, *(
         (snapshots[child.pk].numerator, snapshots[child.pk].denominator) if child.pk in snapshots
         else ((0, 0) if computed else (None, None))), target, computed)) for child in children]

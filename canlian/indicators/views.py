@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
-from canlian.accounts.scope import area_in_scope, scoped_areas
-from canlian.areas.models import Area
+from canlian.accounts.scope import area_in_scope, covers_every_area, home_area, scope_paths
+from canlian.areas.selectors import under_paths
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
@@ -27,11 +27,12 @@ from canlian.indicators.rules import RiskReason
 
 def _area(request):
     area_id = request.GET.get("area")
-    return area_in_scope(user=request.user, pk=area_id) if area_id else selectors.home_area(request.user)
+    return area_in_scope(user=request.user, pk=area_id) if area_id else home_area(request.user)
 
 
-def _year(request) -> int:
-    computed = selectors.years_computed()
+def _year(request, computed: list[int] | None = None) -> int:
+    """The year asked for, else the newest year computed (`computed`: the years, when the caller has read them)."""
+    computed = selectors.years_computed() if computed is None else computed
     asked = year_asked(request)
     return asked if "year" in request.GET or not computed else computed[0]
 
@@ -40,16 +41,20 @@ def _year(request) -> int:
 @require_GET
 def dashboard(request):
     """规划指标: each indicator for an area and a year against its target, with its status in words and colour."""
-    area, year = _area(request), _year(request)
+    area, years = _area(request), selectors.years_computed()
+    year = _year(request, years)
     if area is None:
         return render(request, "indicators/dashboard.html", {"area": None})
     figures = selectors.figures(area=area, year=year)
     return render(request, "indicators/dashboard.html", {
-        "area": area, "year": year, "figures": figures, "years": selectors.years_computed(),
-        "today_year": timezone.localdate().year,
-        "can_compute": request.user.handles_payroll and scoped_areas(request.user).count() == Area.objects.count(),
+        "area": area, "year": year, "figures": figures, "years": years, "today_year": timezone.localdate().year,
+        # The table is the same for everyone who sees this area and year until the figures change: its cache key is
+        # what it shows, so a recomputed year, a new target or a renamed indicator can never show an old table.
+        "table_key": [(f.indicator.pk, f.indicator.code, f.indicator.name, f.indicator.kind, f.indicator.measure,
+                       f.numerator, f.denominator, f.target, f.as_of) for f in figures],
+        "can_compute": request.user.handles_payroll and covers_every_area(request.user),
         "as_of": next((f.as_of for f in figures if f.as_of), None),
-        "children": area.children.filter(pk__in=scoped_areas(request.user)).order_by("code")})
+        "children": area.children.filter(under_paths(scope_paths(request.user))).order_by("code")})
 
 
 @aggregate_staff_required
@@ -110,7 +115,7 @@ def compute(request):
     """Compute the year's snapshots from the records (重新计算): the year under way at any time, a past year only
     when asked to replace it."""
     year = year_asked(request)
-    if scoped_areas(request.user).count() != Area.objects.count():
+    if not covers_every_area(request.user):
         raise PermissionDenied  # the snapshots are every area's: only those who cover the whole tree recompute them
     try:
         count = services.indicators_compute(year=year, by=request.user, replace=request.POST.get("replace") == "1")
@@ -147,7 +152,8 @@ BASELINE_YEAR, PLAN_YEAR = 2020, 2025  # the plan's baseline (domain.md §6) and
 def evaluation(request):
     """Mid-term and final evaluation (中期、终期评估): each indicator in 2020, in the year chosen, the change, and
     the 2025 target."""
-    area, year = _area(request), _year(request)
+    area, years = _area(request), selectors.years_computed()
+    year = _year(request, years)
     if area is None:
         return redirect("indicators:dashboard")
     baseline = {f.indicator.pk: f for f in selectors.figures(area=area, year=BASELINE_YEAR)}
@@ -160,7 +166,7 @@ def evaluation(request):
                      "target": final[figure.indicator.pk].target})
     return render(request, "indicators/evaluation.html", {
         "area": area, "year": year, "rows": rows, "baseline_year": BASELINE_YEAR, "plan_year": PLAN_YEAR,
-        "years": selectors.years_computed(),
+        "years": years,
         "stage": _("终期评估") if year >= PLAN_YEAR else _("中期评估") if year >= 2023 else _("年度评估")})
 
 

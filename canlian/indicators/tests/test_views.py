@@ -3,15 +3,19 @@ logged), computing a year, and a finished year kept as it was unless replaced.""
 
 import re
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from canlian.areas.models import Area
+from canlian.areas.services import area_create
 from canlian.audit.models import AccessLog
 from canlian.employment import services as employment
 from canlian.employment.choices import NotWorkingReason
 from canlian.indicators import services
-from canlian.indicators.models import Snapshot
+from canlian.indicators.models import Indicator, Snapshot, Target
 from canlian.registry.tests.factories import make_certificate, make_person
 
 TODAY = timezone.localdate()
@@ -93,6 +97,48 @@ def test_only_someone_covering_every_area_recomputes_the_snapshots(client, beiji
     client.force_login(officer)
     client.post(f"/indicators/compute/?year={TODAY.year}")
     assert AccessLog.objects.filter(user=officer, action=AccessLog.Action.EDIT).exists()
+
+
+def test_nobody_recomputes_once_the_tree_has_a_top_area_they_do_not_cover(client, officer, areas, persons):
+    area_create(code="152502000000", name="锡林浩特市", level=Area.Level.COUNTY)
+    client.force_login(officer)
+    assert "按现有记录计算" not in client.get("/indicators/").content.decode()
+    assert client.post(f"/indicators/compute/?year={TODAY.year}").status_code == 403
+    assert not Snapshot.objects.exists()
+
+
+def test_the_dashboard_table_is_drawn_once_and_never_shows_an_old_figure(client, officer, areas, persons):
+    """The table is kept by what it shows: a second look draws nothing again, and a new computation, a new target or
+    a renamed indicator is on the very next look."""
+    services.indicators_compute(year=TODAY.year, by=officer)
+    client.force_login(officer)
+    drawn = [t.name for t in client.get("/indicators/").templates]
+    assert "indicators/_value.html" in drawn
+    assert "indicators/_value.html" not in [t.name for t in client.get("/indicators/").templates]
+
+    employment.employment_record_add(person=persons[1], by=officer, employed=True, form="flexible",
+                                     started_on=TODAY)
+    services.indicators_compute(year=TODAY.year, by=officer)
+    assert "66.67%" in _figure(client.get("/indicators/").content.decode(), "就业年龄段残疾人就业率")
+
+    Target.objects.update_or_create(indicator=Indicator.objects.get(code="employment_rate"), year=TODAY.year,
+                                    defaults={"value": Decimal("60")})
+    assert "● 已达标" in _figure(client.get("/indicators/").content.decode(), "就业年龄段残疾人就业率")
+
+    Indicator.objects.filter(code="employment_rate").update(name="就业年龄段持证残疾人就业率")
+    assert "66.67%" in _figure(client.get("/indicators/").content.decode(), "就业年龄段持证残疾人就业率")
+
+
+def test_each_role_sees_its_own_navigation_whoever_looked_first(client, officer, leader, persons):
+    client.force_login(officer)
+    assert "查询残疾人" in client.get("/indicators/").content.decode()
+    client.force_login(leader)
+    body = client.get("/indicators/").content.decode()
+    assert "查询残疾人" not in body and "月度发放" in body
+    client.force_login(officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/indicators/").content.decode()
+    assert "Search persons" in english and "查询残疾人" not in english
 
 
 def test_the_annual_report_downloads_as_pdf_and_xlsx_with_the_years_figures(client, leader, officer, areas, persons):
