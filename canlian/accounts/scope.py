@@ -26,8 +26,8 @@ def area_in_scope(*, user, pk) -> Area:
 
 def covers_every_area(user) -> bool:
     """Whether the user's areas take in the whole tree (every top area is theirs or under theirs)."""
-    return bool(scope_paths(user)) and not Area.objects.filter(parent__isnull=True).exclude(
-        under_paths(scope_paths(user))).exists()
+    paths = scope_paths(user)
+    return bool(paths) and not Area.objects.filter(parent__isnull=True).exclude(under_paths(paths)).exists()
 
 
 def own_areas(user) -> list[Area]:

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from canlian.accounts.decorators import aggregate_staff_required, payroll_staff_required, person_staff_required
-from canlian.accounts.scope import area_in_scope, covers_every_area, home_area, scope_paths
-from canlian.areas.selectors import under_paths
+from canlian.accounts.scope import area_in_scope, covers_every_area, home_area, scoped_areas
 from canlian.audit.models import AccessLog
 from canlian.audit.services import access_log_record
 from canlian.common.forms import attach_errors
@@ -54,7 +53,7 @@ def dashboard(request):
                        f.numerator, f.denominator, f.target, f.as_of) for f in figures],
         "can_compute": request.user.handles_payroll and covers_every_area(request.user),
         "as_of": next((f.as_of for f in figures if f.as_of), None),
-        "children": area.children.filter(under_paths(scope_paths(request.user))).order_by("code")})
+        "children": area.children.filter(pk__in=scoped_areas(request.user)).order_by("code")})
 
 
 @aggregate_staff_required

@@ -24,6 +24,12 @@ def volunteers(*, user) -> QuerySet[Volunteer]:
     return Volunteer.objects.filter(under_paths(paths, path_field="area__path") | Q(area__path__in=above))
 
 
+def volunteer_kept_by(volunteer: Volunteer, user) -> bool:
+    """Whether the user may change the volunteer's record: an officer of the area they registered in, or above it
+    (a city-wide volunteer is seen by every community's officers, and kept by the city's)."""
+    return any(volunteer.area.path.startswith(path) for path in scope_paths(user))
+
+
 def with_hours(rows: QuerySet[Volunteer], *, year: int | None = None) -> QuerySet[Volunteer]:
     """Total service hours (and a year's, when asked) on each volunteer."""
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=8, decimal_places=1))

@@ -22,14 +22,12 @@ from canlian.registry.services import clean_person_name, clean_phone
 from canlian.volunteers import rules
 from canlian.volunteers.models import Award, EmergencyProfile, Organisation, Pairing, Request, Service, Volunteer
 from canlian.volunteers.rules import EmergencyNeed, RequestKind
-from canlian.volunteers.selectors import volunteers
+from canlian.volunteers.selectors import volunteer_kept_by, volunteers
 
 
 def _volunteer_kept_by(volunteer: Volunteer, by) -> None:
-    """Changing a volunteer's record is for the officers of the area they registered in (a city-wide volunteer is
-    seen by every community's officers, and kept by the city's)."""
     staff_required(by)
-    if not scoped_areas(by).filter(pk=volunteer.area_id).exists():
+    if not volunteer_kept_by(volunteer, by):
         raise ValidationError(_("%(name)s 在“%(area)s”登记，由那里的工作人员办理。") % {
             "name": volunteer.name, "area": volunteer.area.name})
 

@@ -194,7 +194,7 @@ def volunteer_detail(request, pk: int):
                                  year=today.year).get()
     return render(request, "volunteers/volunteer_detail.html", {
         "volunteer": volunteer, "hours": hours,
-        "kept": scoped_areas(request.user).filter(pk=volunteer.area_id).exists(),
+        "kept": selectors.volunteer_kept_by(volunteer, request.user),
         "stars": rules.star_level(hours.total_hours, selectors.star_thresholds(on=today)),
         "services": volunteer.services.select_related("request")[:50], "awards": volunteer.awards.all(),
         "award_form": award_form, "has_errors": bool(award_form.errors)}, status=400 if award_form.errors else 200)
